@@ -1,0 +1,9 @@
+//! `shell_env` check.
+use super::CheckCtx;
+use crate::ids::CheckId;
+use crate::outcome::CheckOutcome;
+
+#[must_use]
+pub fn run(_ctx: &CheckCtx) -> CheckOutcome {
+    CheckOutcome::skipped(CheckId::ShellEnv, "not yet implemented")
+}

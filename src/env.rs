@@ -1,0 +1,449 @@
+//! The `Environment` snapshot: the only place that reads the process environment.
+//!
+//! Everything downstream (checks, fixes, the wizard) takes an `Environment` so that tests can
+//! build one by hand with a temp home and explicit variables, and never touch the real ones.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The operating system family, which decides where credentials and managed settings live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Platform {
+    Linux,
+    MacOs,
+    Windows,
+    Other,
+}
+
+impl Platform {
+    /// The platform this binary was built for.
+    #[must_use]
+    pub fn current() -> Self {
+        if cfg!(target_os = "macos") {
+            Self::MacOs
+        } else if cfg!(target_os = "windows") {
+            Self::Windows
+        } else if cfg!(target_os = "linux") {
+            Self::Linux
+        } else {
+            Self::Other
+        }
+    }
+
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Linux => "linux",
+            Self::MacOs => "macos",
+            Self::Windows => "windows",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// What the home directory looks like, so a missing or odd HOME gets a clear message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HomeState {
+    Ok,
+    Unset,
+    NotADirectory,
+}
+
+/// An immutable picture of the process environment, taken once at start-up.
+#[derive(Clone, Debug)]
+pub struct Environment {
+    vars: BTreeMap<String, String>,
+    /// Names of variables whose value was not valid UTF-8 (kept lossily in `vars`).
+    non_utf8: BTreeSet<String>,
+    home: PathBuf,
+    home_state: HomeState,
+    cwd: PathBuf,
+    platform: Platform,
+    now_ms: i64,
+    /// Where `/etc/claude-code` (or the platform's managed-settings folder) is looked up; tests
+    /// point it into a temp dir.
+    managed_dir: PathBuf,
+}
+
+impl Environment {
+    /// Captures the real process environment. Call once, in `main`.
+    #[must_use]
+    pub fn capture() -> Self {
+        let mut vars = BTreeMap::new();
+        let mut non_utf8 = BTreeSet::new();
+        for (key, value) in std::env::vars_os() {
+            let key = os_lossy(key);
+            match value.into_string() {
+                Ok(v) => {
+                    vars.insert(key, v);
+                }
+                Err(raw) => {
+                    vars.insert(key.clone(), raw.to_string_lossy().into_owned());
+                    non_utf8.insert(key);
+                }
+            }
+        }
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let platform = Platform::current();
+        let fallback_home = dirs::home_dir();
+        Self::assemble(
+            vars,
+            non_utf8,
+            fallback_home,
+            cwd,
+            platform,
+            now_ms(),
+            default_managed_dir(platform),
+        )
+    }
+
+    /// Starts a hand-built environment (tests, `--demo`): nothing is read from the process.
+    #[must_use]
+    pub fn builder(home: impl Into<PathBuf>) -> EnvironmentBuilder {
+        let home = home.into();
+        EnvironmentBuilder {
+            vars: BTreeMap::new(),
+            non_utf8: BTreeSet::new(),
+            cwd: home.clone(),
+            managed_dir: home.join("etc/claude-code"),
+            home: Some(home),
+            platform: Platform::current(),
+            now_ms: now_ms(),
+        }
+    }
+
+    fn assemble(
+        mut vars: BTreeMap<String, String>,
+        non_utf8: BTreeSet<String>,
+        fallback_home: Option<PathBuf>,
+        cwd: PathBuf,
+        platform: Platform,
+        now_ms: i64,
+        managed_dir: PathBuf,
+    ) -> Self {
+        let from_var = vars
+            .get("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from);
+        let (home, home_state) = match from_var.or(fallback_home) {
+            Some(h) if h.is_dir() => (h, HomeState::Ok),
+            Some(h) => (h, HomeState::NotADirectory),
+            None => (PathBuf::from("/nonexistent-home"), HomeState::Unset),
+        };
+        vars.retain(|k, _| !k.is_empty());
+        Self {
+            vars,
+            non_utf8,
+            home,
+            home_state,
+            cwd,
+            platform,
+            now_ms,
+            managed_dir,
+        }
+    }
+
+    /// A variable's value; an empty value counts as unset, as it does for the CLI.
+    #[must_use]
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A variable's raw value, empty or not.
+    #[must_use]
+    pub fn raw_var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// True for the CLI's truthy values: 1, true, yes, on (any case).
+    #[must_use]
+    pub fn truthy(&self, name: &str) -> bool {
+        self.var(name).is_some_and(is_truthy)
+    }
+
+    /// Whether the variable's value was not valid UTF-8.
+    #[must_use]
+    pub fn is_non_utf8(&self, name: &str) -> bool {
+        self.non_utf8.contains(name)
+    }
+
+    /// All variables, for passing to child processes.
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    #[must_use]
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    #[must_use]
+    pub fn home_state(&self) -> &HomeState {
+        &self.home_state
+    }
+
+    #[must_use]
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    #[must_use]
+    pub fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    /// "Now" in epoch milliseconds, fixed at capture time so one run sees one clock.
+    #[must_use]
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    /// The folder holding managed (enterprise) settings.
+    #[must_use]
+    pub fn managed_dir(&self) -> &Path {
+        &self.managed_dir
+    }
+
+    /// The PATH entries, in order.
+    #[must_use]
+    pub fn path_dirs(&self) -> Vec<PathBuf> {
+        self.var("PATH")
+            .map(|p| std::env::split_paths(p).collect())
+            .unwrap_or_default()
+    }
+
+    /// The CLI's config dir: `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
+    #[must_use]
+    pub fn claude_config_dir(&self) -> PathBuf {
+        match self.var("CLAUDE_CONFIG_DIR") {
+            Some(dir) => self.expand_home(dir),
+            None => self.home.join(".claude"),
+        }
+    }
+
+    /// The CLI's global state file: `$CLAUDE_CONFIG_DIR/.claude.json`, else `~/.claude.json`.
+    #[must_use]
+    pub fn global_config_path(&self) -> PathBuf {
+        match self.var("CLAUDE_CONFIG_DIR") {
+            Some(dir) => self.expand_home(dir).join(".claude.json"),
+            None => self.home.join(".claude.json"),
+        }
+    }
+
+    /// The credentials file the CLI reads (leading dot).
+    #[must_use]
+    pub fn credentials_path(&self) -> PathBuf {
+        self.claude_config_dir().join(".credentials.json")
+    }
+
+    /// The file the troubleshooting article names, which the CLI ignores.
+    #[must_use]
+    pub fn misplaced_credentials_path(&self) -> PathBuf {
+        self.claude_config_dir().join("credentials.json")
+    }
+
+    /// Our own folder for backups and the undo journal.
+    #[must_use]
+    pub fn tool_dir(&self) -> PathBuf {
+        self.home.join(".claude-auth-tui")
+    }
+
+    /// The user's login shell name (`zsh`, `bash`, `fish`, …) from `$SHELL`.
+    #[must_use]
+    pub fn shell_name(&self) -> Option<String> {
+        self.var("SHELL").and_then(|s| {
+            Path::new(s)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+    }
+
+    /// `~/x` → `$HOME/x`; anything else unchanged.
+    #[must_use]
+    pub fn expand_home(&self, path: &str) -> PathBuf {
+        if path == "~" {
+            self.home.clone()
+        } else if let Some(rest) = path.strip_prefix("~/") {
+            self.home.join(rest)
+        } else {
+            PathBuf::from(path)
+        }
+    }
+
+    /// Shows a path with the home folder as `~`, for messages and reports.
+    #[must_use]
+    pub fn display_path(&self, path: &Path) -> String {
+        match path.strip_prefix(&self.home) {
+            Ok(rest) if rest.as_os_str().is_empty() => "~".to_string(),
+            Ok(rest) => format!("~/{}", rest.display()),
+            Err(_) => path.display().to_string(),
+        }
+    }
+}
+
+/// Builds an `Environment` by hand.
+#[derive(Debug)]
+pub struct EnvironmentBuilder {
+    vars: BTreeMap<String, String>,
+    non_utf8: BTreeSet<String>,
+    home: Option<PathBuf>,
+    cwd: PathBuf,
+    platform: Platform,
+    now_ms: i64,
+    managed_dir: PathBuf,
+}
+
+impl EnvironmentBuilder {
+    #[must_use]
+    pub fn var(mut self, name: &str, value: &str) -> Self {
+        self.vars.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    /// Marks a variable as having had a non-UTF-8 value.
+    #[must_use]
+    pub fn non_utf8_var(mut self, name: &str, lossy: &str) -> Self {
+        self.vars.insert(name.to_string(), lossy.to_string());
+        self.non_utf8.insert(name.to_string());
+        self
+    }
+
+    #[must_use]
+    pub fn cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
+        self.cwd = cwd.into();
+        self
+    }
+
+    #[must_use]
+    pub fn platform(mut self, platform: Platform) -> Self {
+        self.platform = platform;
+        self
+    }
+
+    #[must_use]
+    pub fn now_ms(mut self, now_ms: i64) -> Self {
+        self.now_ms = now_ms;
+        self
+    }
+
+    #[must_use]
+    pub fn managed_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.managed_dir = dir.into();
+        self
+    }
+
+    /// Simulates an unset HOME.
+    #[must_use]
+    pub fn without_home(mut self) -> Self {
+        self.home = None;
+        self
+    }
+
+    #[must_use]
+    pub fn build(mut self) -> Environment {
+        if let Some(home) = &self.home {
+            self.vars
+                .entry("HOME".to_string())
+                .or_insert_with(|| home.display().to_string());
+        } else {
+            self.vars.remove("HOME");
+        }
+        Environment::assemble(
+            self.vars,
+            self.non_utf8,
+            None,
+            self.cwd,
+            self.platform,
+            self.now_ms,
+            self.managed_dir,
+        )
+    }
+}
+
+/// True for `1`, `true`, `yes`, `on`, case-insensitively.
+#[must_use]
+pub fn is_truthy(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
+}
+
+fn os_lossy(s: OsString) -> String {
+    s.into_string()
+        .unwrap_or_else(|raw| raw.to_string_lossy().into_owned())
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn default_managed_dir(platform: Platform) -> PathBuf {
+    match platform {
+        Platform::MacOs => PathBuf::from("/Library/Application Support/ClaudeCode"),
+        Platform::Windows => PathBuf::from(r"C:\Program Files\ClaudeCode"),
+        Platform::Linux | Platform::Other => PathBuf::from("/etc/claude-code"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_dir_follows_claude_config_dir() {
+        let tmp = tempfile::tempdir().unwrap();
+        let env = Environment::builder(tmp.path())
+            .var("CLAUDE_CONFIG_DIR", "~/work-claude")
+            .build();
+        assert_eq!(env.claude_config_dir(), tmp.path().join("work-claude"));
+        assert_eq!(
+            env.credentials_path(),
+            tmp.path().join("work-claude/.credentials.json")
+        );
+        assert_eq!(
+            env.global_config_path(),
+            tmp.path().join("work-claude/.claude.json")
+        );
+    }
+
+    #[test]
+    fn default_paths_and_display() {
+        let tmp = tempfile::tempdir().unwrap();
+        let env = Environment::builder(tmp.path()).build();
+        assert_eq!(env.global_config_path(), tmp.path().join(".claude.json"));
+        assert_eq!(
+            env.display_path(&env.credentials_path()),
+            "~/.claude/.credentials.json"
+        );
+        assert_eq!(env.home_state(), &HomeState::Ok);
+    }
+
+    #[test]
+    fn empty_values_count_as_unset_and_truthy_matches_cli() {
+        let tmp = tempfile::tempdir().unwrap();
+        let env = Environment::builder(tmp.path())
+            .var("ANTHROPIC_API_KEY", "")
+            .var("CLAUDE_CODE_USE_BEDROCK", "Yes")
+            .build();
+        assert_eq!(env.var("ANTHROPIC_API_KEY"), None);
+        assert_eq!(env.raw_var("ANTHROPIC_API_KEY"), Some(""));
+        assert!(env.truthy("CLAUDE_CODE_USE_BEDROCK"));
+    }
+
+    #[test]
+    fn missing_home_is_reported() {
+        let env = Environment::builder("/tmp").without_home().build();
+        assert_eq!(env.home_state(), &HomeState::Unset);
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let env = Environment::builder(file.path()).build();
+        assert_eq!(env.home_state(), &HomeState::NotADirectory);
+    }
+}

@@ -1,0 +1,150 @@
+//! What a check returns: a status, a one-line summary, evidence, findings and applicable fixes.
+
+use crate::ids::{CauseId, CheckId, FixId};
+use serde::{Deserialize, Serialize};
+
+/// A check's verdict. Ordered so that `max` gives the worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Skip,
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl Status {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Warn => "warn",
+            Self::Fail => "fail",
+            Self::Skip => "skip",
+        }
+    }
+
+    /// A one-character mark for plain-text output.
+    #[must_use]
+    pub fn mark(self) -> &'static str {
+        match self {
+            Self::Pass => "✓",
+            Self::Warn => "!",
+            Self::Fail => "✗",
+            Self::Skip => "-",
+        }
+    }
+}
+
+/// A cause a check found, with how bad it is and a plain-words summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub cause: CauseId,
+    pub severity: Status,
+    pub summary: String,
+}
+
+/// The result of one check. A failing check is a value, never an error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    pub id: CheckId,
+    pub status: Status,
+    pub summary: String,
+    /// Evidence, one line each: `file:line`, variable names, masked values.
+    pub details: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub fixes: Vec<FixId>,
+    pub elapsed_ms: u64,
+}
+
+impl CheckOutcome {
+    /// Starts an outcome; the status follows from the findings unless set explicitly.
+    #[must_use]
+    pub fn new(id: CheckId) -> Self {
+        Self {
+            id,
+            status: Status::Pass,
+            summary: String::new(),
+            details: Vec::new(),
+            findings: Vec::new(),
+            fixes: Vec::new(),
+            elapsed_ms: 0,
+        }
+    }
+
+    /// A skipped check with its reason.
+    #[must_use]
+    pub fn skipped(id: CheckId, reason: impl Into<String>) -> Self {
+        let mut out = Self::new(id);
+        out.status = Status::Skip;
+        out.summary = reason.into();
+        out
+    }
+
+    pub fn detail(&mut self, line: impl Into<String>) {
+        self.details.push(line.into());
+    }
+
+    /// Records a finding and raises the status to at least its severity.
+    pub fn find(&mut self, cause: CauseId, severity: Status, summary: impl Into<String>) {
+        let summary = summary.into();
+        if self.status < severity || self.status == Status::Skip {
+            self.status = severity;
+        }
+        self.findings.push(Finding {
+            cause,
+            severity,
+            summary,
+        });
+    }
+
+    /// Offers a fix, once.
+    pub fn offer(&mut self, fix: FixId) {
+        if !self.fixes.contains(&fix) {
+            self.fixes.push(fix);
+        }
+    }
+
+    /// The worst finding, first among equals.
+    #[must_use]
+    pub fn worst_finding(&self) -> Option<&Finding> {
+        let worst = self.findings.iter().map(|f| f.severity).max()?;
+        self.findings.iter().find(|f| f.severity == worst)
+    }
+
+    /// Uses the worst finding's summary when no summary was set.
+    #[must_use]
+    pub fn finish(mut self, default_summary: &str) -> Self {
+        if self.summary.is_empty() {
+            self.summary = match self.worst_finding() {
+                Some(f) if f.severity >= Status::Warn => f.summary.clone(),
+                _ => default_summary.to_string(),
+            };
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_raise_status_and_summary_defaults_to_worst() {
+        let mut out = CheckOutcome::new(CheckId::Oauth);
+        out.find(CauseId::OauthExpiringSoon, Status::Warn, "expires soon");
+        out.find(CauseId::OauthExpired, Status::Fail, "expired");
+        out.find(CauseId::CredentialsPermissions, Status::Warn, "0644");
+        let out = out.finish("fine");
+        assert_eq!(out.status, Status::Fail);
+        assert_eq!(out.summary, "expired");
+    }
+
+    #[test]
+    fn fixes_are_offered_once() {
+        let mut out = CheckOutcome::new(CheckId::ShellEnv);
+        out.offer(FixId::ExportKey);
+        out.offer(FixId::ExportKey);
+        assert_eq!(out.fixes, vec![FixId::ExportKey]);
+    }
+}

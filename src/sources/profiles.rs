@@ -1,0 +1,417 @@
+//! Shell profiles: which files each shell reads, and every line that sets a credential variable,
+//! so a key can be traced to `file:line` (or found missing from this shell).
+
+use crate::env::Environment;
+use crate::files::{self, FileRead};
+use std::path::{Path, PathBuf};
+
+/// The shells whose profiles we read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ShellKind {
+    Bash,
+    Zsh,
+    Fish,
+    /// POSIX sh / dash / ksh: `~/.profile` only.
+    Sh,
+}
+
+impl ShellKind {
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "bash" => Some(Self::Bash),
+            "zsh" => Some(Self::Zsh),
+            "fish" => Some(Self::Fish),
+            "sh" | "dash" | "ksh" | "mksh" => Some(Self::Sh),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Bash => "bash",
+            Self::Zsh => "zsh",
+            Self::Fish => "fish",
+            Self::Sh => "sh",
+        }
+    }
+}
+
+/// Variables we trace through profiles.
+pub const TRACKED_VARS: &[&str] = &[
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "CLAUDE_CODE_OAUTH_TOKEN",
+    "ANTHROPIC_BASE_URL",
+];
+
+/// One line in a profile that sets a tracked variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    pub var: String,
+    /// The value as the shell would see it (quotes removed), when it can be known statically.
+    pub value: String,
+    /// The value exactly as written after `=`.
+    pub raw_value: String,
+    pub exported: bool,
+    /// The line is commented out (`# export …`).
+    pub commented: bool,
+    /// The value is computed at run time (`$(…)`, backticks, `$VAR`): we cannot know it.
+    pub dynamic: bool,
+    pub shell: ShellKind,
+    /// Whether the user's current shell reads this file.
+    pub read_by_login_shell: bool,
+}
+
+/// A profile file and the shell that reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub path: PathBuf,
+    pub shell: ShellKind,
+    pub read_by_login_shell: bool,
+    pub exists: bool,
+}
+
+/// Every candidate profile, with whether `$SHELL` reads it.
+#[must_use]
+pub fn candidate_profiles(env: &Environment) -> Vec<Profile> {
+    let home = env.home();
+    let login = env.shell_name().as_deref().and_then(ShellKind::from_name);
+    let zdot = env
+        .var("ZDOTDIR")
+        .map_or_else(|| home.to_path_buf(), PathBuf::from);
+    let fish_dir = env
+        .var("XDG_CONFIG_HOME")
+        .map_or_else(|| home.join(".config"), PathBuf::from)
+        .join("fish");
+
+    let mut list: Vec<(PathBuf, ShellKind)> = vec![
+        (zdot.join(".zshenv"), ShellKind::Zsh),
+        (zdot.join(".zprofile"), ShellKind::Zsh),
+        (zdot.join(".zshrc"), ShellKind::Zsh),
+        (zdot.join(".zlogin"), ShellKind::Zsh),
+        (home.join(".bashrc"), ShellKind::Bash),
+        (home.join(".bash_profile"), ShellKind::Bash),
+        (home.join(".bash_login"), ShellKind::Bash),
+        (home.join(".profile"), ShellKind::Sh),
+        (fish_dir.join("config.fish"), ShellKind::Fish),
+    ];
+    if let Ok(entries) = std::fs::read_dir(fish_dir.join("conf.d")) {
+        let mut extra: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "fish"))
+            .collect();
+        extra.sort();
+        list.extend(extra.into_iter().take(64).map(|p| (p, ShellKind::Fish)));
+    }
+
+    let bash_login_file = [".bash_profile", ".bash_login", ".profile"]
+        .iter()
+        .map(|n| home.join(n))
+        .find(|p| p.is_file());
+    list.into_iter()
+        .map(|(path, shell)| {
+            let read = match login {
+                Some(ShellKind::Zsh) => shell == ShellKind::Zsh,
+                Some(ShellKind::Bash) => {
+                    // Interactive bash reads .bashrc; a login bash reads the first of
+                    // .bash_profile, .bash_login, .profile.
+                    path.ends_with(".bashrc") || bash_login_file.as_deref() == Some(path.as_path())
+                }
+                Some(ShellKind::Fish) => shell == ShellKind::Fish,
+                Some(ShellKind::Sh) => shell == ShellKind::Sh,
+                None => false,
+            };
+            Profile {
+                exists: path.is_file(),
+                path,
+                shell,
+                read_by_login_shell: read,
+            }
+        })
+        .collect()
+}
+
+/// Scans every existing profile (and files they `source` from the home folder) for tracked
+/// variables.
+#[must_use]
+pub fn scan_all(env: &Environment) -> Vec<Assignment> {
+    let mut out = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for profile in candidate_profiles(env).into_iter().filter(|p| p.exists) {
+        scan_file(
+            env,
+            &profile.path,
+            profile.shell,
+            profile.read_by_login_shell,
+            0,
+            &mut seen,
+            &mut out,
+        );
+    }
+    out
+}
+
+fn scan_file(
+    env: &Environment,
+    path: &Path,
+    shell: ShellKind,
+    read: bool,
+    depth: usize,
+    seen: &mut Vec<PathBuf>,
+    out: &mut Vec<Assignment>,
+) {
+    if depth > 2 || seen.iter().any(|p| p == path) {
+        return;
+    }
+    seen.push(path.to_path_buf());
+    let FileRead::Text(file) = files::read_text(path) else {
+        return;
+    };
+    for (index, line) in file.text.lines().enumerate() {
+        if let Some(mut a) = parse_line(line, shell) {
+            a.path = path.to_path_buf();
+            a.line = index + 1;
+            a.read_by_login_shell = read;
+            out.push(a);
+        } else if let Some(sourced) = sourced_file(line, env) {
+            // Only follow files inside the home folder: that is where people keep secrets.
+            if sourced.starts_with(env.home()) {
+                scan_file(env, &sourced, shell, read, depth + 1, seen, out);
+            }
+        }
+    }
+    // `VAR=x` followed later by `export VAR` is exported.
+    let exported_later: Vec<String> = file
+        .text
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let rest = l.strip_prefix("export ")?;
+            (!rest.contains('=')).then(|| rest.split_whitespace().map(str::to_string).collect())
+        })
+        .flat_map(|v: Vec<String>| v.into_iter())
+        .collect();
+    for a in out.iter_mut().filter(|a| a.path == path) {
+        if !a.exported && exported_later.contains(&a.var) {
+            a.exported = true;
+        }
+    }
+}
+
+fn sourced_file(line: &str, env: &Environment) -> Option<PathBuf> {
+    let line = line.trim();
+    let rest = line
+        .strip_prefix("source ")
+        .or_else(|| line.strip_prefix(". "))?;
+    let target = shlex::split(rest)?.into_iter().next()?;
+    let target = target
+        .replace("$HOME", &env.home().to_string_lossy())
+        .replace("${HOME}", &env.home().to_string_lossy());
+    Some(env.expand_home(&target))
+}
+
+/// Parses one line; `None` unless it sets a tracked variable. Path and line are filled later.
+#[must_use]
+pub fn parse_line(line: &str, shell: ShellKind) -> Option<Assignment> {
+    let trimmed = line.trim_start();
+    let (commented, body) = match trimmed.strip_prefix('#') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, trimmed),
+    };
+    let (var, raw_value, exported) = if shell == ShellKind::Fish {
+        parse_fish(body)?
+    } else {
+        parse_posix(body)?
+    };
+    let dynamic = raw_value.contains("$(") || raw_value.contains('`') || {
+        // `$VAR` inside double quotes or bare is expanded at run time; single quotes are literal.
+        !raw_value.starts_with('\'') && raw_value.contains('$')
+    };
+    let value = unquote(&raw_value);
+    Some(Assignment {
+        path: PathBuf::new(),
+        line: 0,
+        var,
+        value,
+        raw_value,
+        exported,
+        commented,
+        dynamic,
+        shell,
+        read_by_login_shell: false,
+    })
+}
+
+fn parse_posix(body: &str) -> Option<(String, String, bool)> {
+    let mut rest = body;
+    let mut exported = false;
+    for prefix in [
+        "export ",
+        "declare -x ",
+        "typeset -x ",
+        "declare -gx ",
+        "typeset -gx ",
+    ] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            rest = r.trim_start();
+            exported = true;
+            break;
+        }
+    }
+    if let Some(r) = rest.strip_prefix("setenv ") {
+        // csh style: setenv VAR value
+        let mut parts = r.trim_start().splitn(2, char::is_whitespace);
+        let var = parts.next()?.to_string();
+        if !TRACKED_VARS.contains(&var.as_str()) {
+            return None;
+        }
+        return Some((var, parts.next().unwrap_or("").trim().to_string(), true));
+    }
+    let eq = rest.find('=')?;
+    let var = &rest[..eq];
+    if !TRACKED_VARS.contains(&var) {
+        return None;
+    }
+    let value = strip_trailing_comment(rest[eq + 1..].trim_end());
+    Some((var.to_string(), value.to_string(), exported))
+}
+
+fn parse_fish(body: &str) -> Option<(String, String, bool)> {
+    let rest = body.strip_prefix("set ")?;
+    let mut words = rest.split_whitespace().peekable();
+    let mut exported = false;
+    let mut var = None;
+    while let Some(w) = words.next() {
+        if w.starts_with("--") {
+            exported |= w == "--export";
+        } else if let Some(flags) = w.strip_prefix('-') {
+            exported |= flags.contains('x');
+        } else {
+            var = Some(w.to_string());
+            break;
+        }
+    }
+    let var = var?;
+    if !TRACKED_VARS.contains(&var.as_str()) {
+        return None;
+    }
+    let value: Vec<&str> = words.collect();
+    Some((
+        var,
+        strip_trailing_comment(&value.join(" ")).to_string(),
+        exported,
+    ))
+}
+
+/// Drops a ` # comment` after an unquoted value.
+fn strip_trailing_comment(value: &str) -> &str {
+    let mut in_single = false;
+    let mut in_double = false;
+    let bytes = value.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\'' if !in_double => in_single = !in_single,
+            b'"' if !in_single => in_double = !in_double,
+            b'#' if !in_single && !in_double && i > 0 && bytes[i - 1].is_ascii_whitespace() => {
+                return value[..i].trim_end();
+            }
+            _ => {}
+        }
+    }
+    value
+}
+
+/// Removes shell quoting the way the shell would; falls back to the raw text.
+#[must_use]
+pub fn unquote(raw: &str) -> String {
+    match shlex::split(raw) {
+        Some(words) if words.len() == 1 => words.into_iter().next().unwrap_or_default(),
+        Some(words) if words.is_empty() => String::new(),
+        _ => raw.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posix_forms() {
+        let a = parse_line(
+            "export ANTHROPIC_API_KEY=\"sk-ant-api03-abc\"",
+            ShellKind::Zsh,
+        )
+        .unwrap();
+        assert_eq!(a.var, "ANTHROPIC_API_KEY");
+        assert_eq!(a.value, "sk-ant-api03-abc");
+        assert!(a.exported && !a.commented && !a.dynamic);
+
+        let a = parse_line("ANTHROPIC_API_KEY=sk-ant-x # work key", ShellKind::Bash).unwrap();
+        assert!(!a.exported);
+        assert_eq!(a.value, "sk-ant-x");
+
+        let a = parse_line("  # export ANTHROPIC_API_KEY='k'", ShellKind::Bash).unwrap();
+        assert!(a.commented);
+
+        let a = parse_line("export ANTHROPIC_API_KEY=$(op read x)", ShellKind::Bash).unwrap();
+        assert!(a.dynamic);
+
+        assert!(parse_line("export PATH=/bin", ShellKind::Bash).is_none());
+        assert!(parse_line("echo ANTHROPIC_API_KEY=x", ShellKind::Bash).is_none());
+    }
+
+    #[test]
+    fn fish_forms() {
+        let a = parse_line("set -gx ANTHROPIC_API_KEY sk-ant-fish", ShellKind::Fish).unwrap();
+        assert!(a.exported);
+        assert_eq!(a.value, "sk-ant-fish");
+        let a = parse_line("set -g ANTHROPIC_API_KEY 'sk-ant-fish'", ShellKind::Fish).unwrap();
+        assert!(!a.exported);
+        assert_eq!(a.value, "sk-ant-fish");
+        let a = parse_line(
+            "set --global --export ANTHROPIC_BASE_URL http://x",
+            ShellKind::Fish,
+        )
+        .unwrap();
+        assert!(a.exported);
+    }
+
+    #[test]
+    fn scan_follows_login_shell_and_sourced_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path();
+        std::fs::write(
+            home.join(".zshrc"),
+            "alias x=y\nsource ~/.secrets\nexport ANTHROPIC_BASE_URL=http://gw\n",
+        )
+        .unwrap();
+        std::fs::write(
+            home.join(".secrets"),
+            "ANTHROPIC_API_KEY=sk-ant-s\nexport ANTHROPIC_API_KEY\n",
+        )
+        .unwrap();
+        std::fs::write(home.join(".bashrc"), "export ANTHROPIC_AUTH_TOKEN=tok\n").unwrap();
+        let env = Environment::builder(home).var("SHELL", "/bin/zsh").build();
+        let found = scan_all(&env);
+        let key = found.iter().find(|a| a.var == "ANTHROPIC_API_KEY").unwrap();
+        assert!(key.exported, "export VAR later in the file exports it");
+        assert!(key.read_by_login_shell);
+        assert_eq!(key.line, 1);
+        let tok = found
+            .iter()
+            .find(|a| a.var == "ANTHROPIC_AUTH_TOKEN")
+            .unwrap();
+        assert!(!tok.read_by_login_shell, "zsh does not read .bashrc");
+        let url = found
+            .iter()
+            .find(|a| a.var == "ANTHROPIC_BASE_URL")
+            .unwrap();
+        assert_eq!(url.line, 3);
+    }
+}
