@@ -2,11 +2,18 @@
 #![forbid(unsafe_code)]
 
 pub mod checks;
+pub mod classify;
+pub mod demo;
 pub mod env;
+pub mod explain;
 pub mod files;
+pub mod fixes;
+pub mod http;
 pub mod ids;
 pub mod knowledge;
 pub mod outcome;
+pub mod report;
 pub mod resolve;
 pub mod secret;
 pub mod sources;
+pub mod tui;
