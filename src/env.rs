@@ -88,6 +88,11 @@ impl Environment {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let platform = Platform::current();
         let fallback_home = dirs::home_dir();
+        // An override for tests and for admins checking a staged policy folder.
+        let managed_dir = vars
+            .get("CLAUDE_AUTH_TUI_MANAGED_DIR")
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| default_managed_dir(platform), PathBuf::from);
         Self::assemble(
             vars,
             non_utf8,
@@ -95,7 +100,7 @@ impl Environment {
             cwd,
             platform,
             now_ms(),
-            default_managed_dir(platform),
+            managed_dir,
         )
     }
 
