@@ -1,1 +1,62 @@
-fn main() {}
+//! The composition root: parse arguments, capture the environment once, run one mode.
+
+mod cli;
+
+use clap::Parser;
+use claude_auth_tui::env::Environment;
+use claude_auth_tui::report::{self, Diagnosis};
+use cli::{Cli, Command};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("claude-auth-tui: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(2)),
+        Err(e) => {
+            eprintln!("claude-auth-tui: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<i32> {
+    let env = Arc::new(Environment::capture());
+    let opts = cli.check.options();
+    match cli.command {
+        Some(Command::Check { json, verbose }) => {
+            let diagnosis = Diagnosis::run(env, opts).await;
+            let text = if json {
+                report::json::render(&diagnosis)
+            } else {
+                report::text::render(&diagnosis, verbose)
+            };
+            print(&text)?;
+            Ok(diagnosis.exit_code())
+        }
+        None => {
+            anyhow::bail!("the wizard is not wired yet; use `claude-auth-tui check`")
+        }
+    }
+}
+
+/// Prints, treating a closed pipe (`| head`) as success.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}

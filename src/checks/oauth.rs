@@ -1,9 +1,306 @@
-//! `oauth` check.
+//! `oauth`: the login credentials file the CLI reads (and the one it ignores), its shape, scopes,
+//! expiry and permissions; the macOS keychain item where that is where the login lives.
+
 use super::CheckCtx;
-use crate::ids::CheckId;
-use crate::outcome::CheckOutcome;
+use crate::ids::{CauseId, CheckId, FixId};
+use crate::outcome::{CheckOutcome, Status};
+use crate::resolve::{Method, Origin};
+use crate::secret::mask;
+use crate::sources::credentials::{CredentialsState, INFERENCE_SCOPE, OAuthTokens};
+
+/// The CLI refreshes a token this close to its expiry.
+const REFRESH_MARGIN_MS: i64 = 5 * 60 * 1000;
+/// Warn when a token that cannot be refreshed expires within a day.
+const SOON_MS: i64 = 24 * 60 * 60 * 1000;
 
 #[must_use]
-pub fn run(_ctx: &CheckCtx) -> CheckOutcome {
-    CheckOutcome::skipped(CheckId::Oauth, "not yet implemented")
+pub fn run(ctx: &CheckCtx) -> CheckOutcome {
+    let env = &ctx.env;
+    let creds = &ctx.facts.credentials;
+    let path = env.display_path(&creds.path);
+    let mut out = CheckOutcome::new(CheckId::Oauth);
+    // Problems with the login matter most when nothing else authenticates.
+    let login_needed = ctx.auth.effective.is_none()
+        || ctx
+            .auth
+            .effective
+            .as_ref()
+            .is_some_and(|c| matches!(c.origin, Origin::CredentialsFile(_)));
+    let severity = if login_needed {
+        Status::Fail
+    } else {
+        Status::Warn
+    };
+
+    let misplaced = &ctx.facts.misplaced_credentials;
+    if misplaced.state_exists() {
+        let other = env.display_path(&misplaced.path);
+        let summary = if creds.state_exists() {
+            format!("{other} (no leading dot) is ignored by Claude Code; it reads {path}")
+        } else {
+            format!(
+                "the login is in {other}, but Claude Code reads {path} (with a leading dot) and says \"Not logged in\""
+            )
+        };
+        let misplaced_severity = if creds.state_exists() {
+            Status::Warn
+        } else {
+            severity
+        };
+        out.find(CauseId::CredentialsMisplaced, misplaced_severity, summary);
+        out.offer(FixId::RemoveCredentials);
+        out.offer(FixId::Relogin);
+    }
+
+    match &creds.state {
+        CredentialsState::Missing => {
+            out.detail(format!("{path}: not present"));
+            if let Some(note) = keychain_note(ctx) {
+                out.detail(note);
+            } else if ctx.auth.effective.is_none() && !misplaced.state_exists() {
+                out.find(
+                    CauseId::NoCredentials,
+                    Status::Fail,
+                    format!("not logged in: there is no {path}"),
+                );
+                out.offer(FixId::Relogin);
+            } else if !misplaced.state_exists() {
+                out.status = Status::Skip;
+            }
+        }
+        CredentialsState::Unreadable(problem) => {
+            out.find(
+                CauseId::CredentialsCorrupt,
+                severity,
+                format!("{path} {problem}"),
+            );
+            out.offer(FixId::RemoveCredentials);
+        }
+        CredentialsState::NotJson { reason, .. } => {
+            out.find(
+                CauseId::CredentialsCorrupt,
+                severity,
+                format!("{path} {reason}: Claude Code silently treats it as no login"),
+            );
+            out.offer(FixId::RemoveCredentials);
+            out.offer(FixId::Relogin);
+        }
+        CredentialsState::NoOauthSection => {
+            out.find(
+                CauseId::CredentialsCorrupt,
+                severity,
+                format!("{path} has no \"claudeAiOauth\" section, so it holds no login"),
+            );
+            out.offer(FixId::RemoveCredentials);
+            out.offer(FixId::Relogin);
+        }
+        CredentialsState::Parsed(tokens) => check_tokens(&mut out, ctx, tokens, severity, &path),
+    }
+
+    if let Some(mode) = creds.mode.filter(|m| m & 0o077 != 0) {
+        out.find(
+            CauseId::CredentialsPermissions,
+            Status::Warn,
+            format!("{path} can be read by other users (mode {mode:o}; should be 600)"),
+        );
+        out.offer(FixId::TightenPermissions);
+    }
+    if let Some(email) = ctx.facts.global.account_email() {
+        out.detail(format!("account recorded in ~/.claude.json: {email}"));
+    }
+    if let Some(token) = env.var("CLAUDE_CODE_OAUTH_TOKEN") {
+        out.detail(format!(
+            "CLAUDE_CODE_OAUTH_TOKEN = {} overrides the stored login when no API key or auth token is set",
+            mask(token)
+        ));
+    }
+
+    let default = match &creds.state {
+        CredentialsState::Parsed(_) => "logged in; the stored token looks valid".to_string(),
+        _ => match ctx.auth.effective.as_ref() {
+            Some(c) => format!(
+                "no stored login (not needed: Claude Code uses {})",
+                c.source
+            ),
+            None => "no stored login".to_string(),
+        },
+    };
+    out.finish(&default)
+}
+
+fn check_tokens(
+    out: &mut CheckOutcome,
+    ctx: &CheckCtx,
+    tokens: &OAuthTokens,
+    severity: Status,
+    path: &str,
+) {
+    let now = ctx.env.now_ms();
+    if let Some(kind) = &tokens.subscription_type {
+        out.detail(format!("subscription: {kind}"));
+    }
+    if let Some(token) = tokens.access_token.as_deref().filter(|t| !t.is_empty()) {
+        out.detail(format!("access token: {}", mask(token)));
+    }
+    out.detail(format!(
+        "refresh token: {}",
+        if tokens
+            .refresh_token
+            .as_deref()
+            .is_some_and(|t| !t.is_empty())
+        {
+            "present"
+        } else {
+            "absent"
+        }
+    ));
+    if let Some(scopes) = &tokens.scopes {
+        out.detail(format!("scopes: {}", scopes.join(" ")));
+    }
+
+    if tokens.access_token.is_some() && tokens.is_blanked() {
+        out.find(
+            CauseId::OauthRefreshDead,
+            severity,
+            format!(
+                "{path} exists but its access token is empty: the refresh token was refused and Claude Code blanked the login"
+            ),
+        );
+        out.offer(FixId::Relogin);
+        out.offer(FixId::RemoveCredentials);
+        return;
+    }
+    let missing = tokens.missing_fields();
+    if missing.contains(&"accessToken") {
+        out.find(
+            CauseId::CredentialsCorrupt,
+            severity,
+            format!("{path} lacks {}", missing.join(", ")),
+        );
+        out.offer(FixId::RemoveCredentials);
+        out.offer(FixId::Relogin);
+        return;
+    }
+    if !missing.is_empty() {
+        out.detail(format!("missing fields: {}", missing.join(", ")));
+    }
+    if !tokens.has_inference_scope() {
+        out.find(
+            CauseId::OauthScopeMissing,
+            severity,
+            format!(
+                "the stored login lacks the `{INFERENCE_SCOPE}` scope, so Claude Code ignores it"
+            ),
+        );
+        out.offer(FixId::Relogin);
+    }
+    let can_refresh = tokens
+        .refresh_token
+        .as_deref()
+        .is_some_and(|t| !t.is_empty());
+    if let Some(expires) = tokens.expires_at_ms {
+        let when = describe_time(expires, now);
+        out.detail(format!("expires: {when}"));
+        if now + REFRESH_MARGIN_MS >= expires {
+            if can_refresh {
+                out.find(
+                    CauseId::OauthExpired,
+                    Status::Warn,
+                    format!(
+                        "the login token expired ({when}); Claude Code will try to renew it with the refresh token, which fails if platform.claude.com is unreachable or the refresh token was revoked"
+                    ),
+                );
+            } else {
+                out.find(
+                    CauseId::OauthExpired,
+                    severity,
+                    format!("the login token expired ({when}) and there is no refresh token"),
+                );
+            }
+            out.offer(FixId::Relogin);
+        } else if !can_refresh && expires - now < SOON_MS {
+            out.find(
+                CauseId::OauthExpiringSoon,
+                Status::Warn,
+                format!("the login token expires {when} and cannot be renewed"),
+            );
+            out.offer(FixId::Relogin);
+        }
+    }
+    let shadowed_by =
+        ctx.auth.effective.as_ref().filter(|c| {
+            !matches!(c.origin, Origin::CredentialsFile(_)) && c.method != Method::None
+        });
+    if let Some(winner) = shadowed_by {
+        out.detail(format!(
+            "this login is not used: {} wins",
+            winner.describe(&ctx.env)
+        ));
+    }
+}
+
+/// "2026-11-25 14:00 UTC (in 3 h)" / "(2 days ago)".
+#[must_use]
+pub fn describe_time(epoch_ms: i64, now_ms: i64) -> String {
+    let absolute = time::OffsetDateTime::from_unix_timestamp(epoch_ms / 1000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| format!("{epoch_ms} ms"));
+    let delta = epoch_ms - now_ms;
+    let abs = delta.unsigned_abs() / 1000;
+    let span = if abs < 120 {
+        format!("{abs} s")
+    } else if abs < 7200 {
+        format!("{} min", abs / 60)
+    } else if abs < 172_800 {
+        format!("{} h", abs / 3600)
+    } else {
+        format!("{} days", abs / 86_400)
+    };
+    if delta >= 0 {
+        format!("{absolute} (in {span})")
+    } else {
+        format!("{absolute} ({span} ago)")
+    }
+}
+
+#[cfg(target_os = "macos")]
+fn keychain_note(ctx: &CheckCtx) -> Option<String> {
+    // On macOS the login lives in the keychain; the file is only a fallback.
+    let output = std::process::Command::new("security")
+        .args(["find-generic-password", "-s", "Claude Code-credentials"])
+        .env_clear()
+        .envs(ctx.env.vars())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    Some(if output.status.success() {
+        "macOS keychain: a \"Claude Code-credentials\" item exists (the login lives there)"
+            .to_string()
+    } else {
+        "macOS keychain: no \"Claude Code-credentials\" item (or the keychain is locked, as in SSH sessions: `security unlock-keychain`)".to_string()
+    })
+    .filter(|_| output.status.success())
+}
+
+#[cfg(not(target_os = "macos"))]
+fn keychain_note(_ctx: &CheckCtx) -> Option<String> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_past_and_future() {
+        let now = 1_800_000_000_000;
+        assert!(describe_time(now + 3 * 3_600_000, now).ends_with("(in 3 h)"));
+        assert!(describe_time(now - 3 * 86_400_000, now).ends_with("(3 days ago)"));
+    }
 }

@@ -99,6 +99,12 @@ impl CredentialsFile {
         Self { path, state, mode }
     }
 
+    /// Whether something is at the path (even a broken file).
+    #[must_use]
+    pub fn state_exists(&self) -> bool {
+        self.state != CredentialsState::Missing
+    }
+
     #[must_use]
     pub fn tokens(&self) -> Option<&OAuthTokens> {
         match &self.state {

@@ -1,0 +1,125 @@
+//! A whole diagnosis (every check, the effective credential, the primary cause) and its
+//! renderings: `check` text, `check --json`.
+
+pub mod json;
+pub mod text;
+
+use crate::checks::{self, CheckCtx, CheckOptions, PrimaryCause};
+use crate::env::Environment;
+use crate::outcome::CheckOutcome;
+use crate::resolve::{EffectiveAuth, Endpoint};
+use std::sync::Arc;
+
+/// The result of running every check once.
+#[derive(Debug)]
+pub struct Diagnosis {
+    pub env: Arc<Environment>,
+    pub outcomes: Vec<CheckOutcome>,
+    pub primary: Option<PrimaryCause>,
+    pub auth: EffectiveAuth,
+    pub auth_print: EffectiveAuth,
+    pub endpoint: Endpoint,
+    /// Every secret value seen, so any text can be scrubbed of them before it is shown.
+    pub secrets: Vec<String>,
+}
+
+impl Diagnosis {
+    /// Runs every check concurrently.
+    pub async fn run(env: Arc<Environment>, opts: CheckOptions) -> Self {
+        let gather_env = Arc::clone(&env);
+        let ctx = tokio::task::spawn_blocking(move || CheckCtx::new(gather_env, opts))
+            .await
+            .unwrap_or_else(|_| {
+                CheckCtx::from_facts(Arc::clone(&env), crate::sources::Facts::gather(&env), opts)
+            });
+        let ctx = Arc::new(ctx);
+        let outcomes = checks::run_all(Arc::clone(&ctx)).await;
+        let helper_value = ctx
+            .helper_run()
+            .await
+            .and_then(|h| h.value().map(str::to_string));
+        Self::from_parts(&ctx, outcomes, helper_value)
+    }
+
+    /// Assembles a diagnosis from a context and finished outcomes (the wizard does this too).
+    #[must_use]
+    pub fn from_parts(
+        ctx: &CheckCtx,
+        outcomes: Vec<CheckOutcome>,
+        helper_value: Option<String>,
+    ) -> Self {
+        let primary = checks::primary_cause(&outcomes);
+        let mut secrets = known_secrets(ctx);
+        secrets.extend(helper_value);
+        Self {
+            env: Arc::clone(&ctx.env),
+            outcomes,
+            primary,
+            auth: ctx.auth.clone(),
+            auth_print: ctx.auth_print.clone(),
+            endpoint: ctx.endpoint.clone(),
+            secrets,
+        }
+    }
+
+    /// Masks every known secret (and anything secret-shaped) in `text`.
+    #[must_use]
+    pub fn scrub(&self, text: &str) -> String {
+        let known: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        crate::secret::scrub(text, &known)
+    }
+
+    /// Exit status for `check`: 0 no failure, 1 a check failed.
+    #[must_use]
+    pub fn exit_code(&self) -> i32 {
+        i32::from(
+            self.outcomes
+                .iter()
+                .any(|o| o.status == crate::outcome::Status::Fail),
+        )
+    }
+}
+
+/// Every secret value this run could see: credential variables, profile values, settings
+/// values, stored tokens.
+#[must_use]
+pub fn known_secrets(ctx: &CheckCtx) -> Vec<String> {
+    const VARS: &[&str] = &[
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_AUTH_TOKEN",
+        "CLAUDE_CODE_OAUTH_TOKEN",
+        "AWS_BEARER_TOKEN_BEDROCK",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "ANTHROPIC_FOUNDRY_API_KEY",
+    ];
+    let mut out: Vec<String> = Vec::new();
+    for var in VARS {
+        if let Some(v) = ctx.env.raw_var(var) {
+            out.push(v.to_string());
+        }
+        for c in crate::resolve::env_candidates(var, &ctx.env, &ctx.facts) {
+            out.push(c.value);
+        }
+    }
+    out.extend(
+        ctx.facts
+            .profile_assignments
+            .iter()
+            .map(|a| a.value.clone()),
+    );
+    if let Some(t) = ctx.facts.credentials.tokens() {
+        out.extend(t.access_token.clone());
+        out.extend(t.refresh_token.clone());
+    }
+    if let Some(t) = ctx.facts.misplaced_credentials.tokens() {
+        out.extend(t.access_token.clone());
+        out.extend(t.refresh_token.clone());
+    }
+    out.extend(ctx.facts.global.primary_api_key().map(str::to_string));
+    out.retain(|s| s.trim().len() >= 8);
+    // Longest first, so a key is masked before any substring of it.
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out.dedup();
+    out
+}

@@ -1,0 +1,117 @@
+//! `check` without `--json`: status marks and summaries, like `flutter doctor`; evidence and
+//! explanations with `-v`.
+
+use super::Diagnosis;
+use crate::knowledge;
+use std::fmt::Write as _;
+
+/// The readable report.
+#[must_use]
+pub fn render(d: &Diagnosis, verbose: bool) -> String {
+    let mut s = String::new();
+    let env = &d.env;
+    let _ = writeln!(
+        s,
+        "claude-auth-tui {} — Claude Code authentication check\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    match &d.auth.effective {
+        Some(c) => {
+            let _ = writeln!(
+                s,
+                "Credential: {} {}{}",
+                c.method.as_str(),
+                d.scrub(&c.describe(env)),
+                c.masked().map(|m| format!("  {m}")).unwrap_or_default()
+            );
+        }
+        None => {
+            let _ = writeln!(s, "Credential: none — Claude Code has nothing to send");
+        }
+    }
+    if d.auth_print.effective != d.auth.effective {
+        let _ = writeln!(
+            s,
+            "  (`claude -p` uses {})",
+            d.auth_print
+                .effective
+                .as_ref()
+                .map_or_else(|| "nothing".to_string(), |c| d.scrub(&c.describe(env)))
+        );
+    }
+    for c in &d.auth.shadowed {
+        let _ = writeln!(
+            s,
+            "  ignored: {} {}{}",
+            c.method.as_str(),
+            d.scrub(&c.describe(env)),
+            c.masked().map(|m| format!("  {m}")).unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        s,
+        "Endpoint:   {} ({}, {})\n",
+        d.scrub(&d.endpoint.base_url),
+        d.endpoint.provider.as_str(),
+        d.endpoint.source
+    );
+    for o in &d.outcomes {
+        let _ = writeln!(
+            s,
+            " {} {:<28} {}",
+            o.status.mark(),
+            o.id.title(),
+            d.scrub(&o.summary)
+        );
+        if verbose {
+            for line in &o.details {
+                let _ = writeln!(s, "     · {}", d.scrub(line));
+            }
+            for f in &o.findings {
+                let _ = writeln!(
+                    s,
+                    "     {} [{}] {}",
+                    f.severity.mark(),
+                    f.cause,
+                    d.scrub(&f.summary)
+                );
+            }
+        }
+    }
+    s.push('\n');
+    match &d.primary {
+        Some(p) => {
+            let info = knowledge::cause(p.cause);
+            let _ = writeln!(s, "Primary cause: {} — {}", p.cause, info.title);
+            let _ = writeln!(s, "  {}", d.scrub(&p.summary));
+            if verbose {
+                let _ = writeln!(s, "\n  {}", info.explanation);
+                if !info.verify.is_empty() {
+                    let _ = writeln!(s, "\n  Check it yourself:");
+                    for v in &info.verify {
+                        let _ = writeln!(s, "    $ {v}");
+                    }
+                }
+            }
+            let fixes: Vec<_> = d
+                .outcomes
+                .iter()
+                .find(|o| o.id == p.check)
+                .map(|o| o.fixes.clone())
+                .unwrap_or_default();
+            for f in fixes {
+                let _ = writeln!(s, "  Fix: claude-auth-tui fix {f}");
+            }
+        }
+        None => {
+            let _ = writeln!(s, "No problem found.");
+        }
+    }
+    if !verbose {
+        let _ = writeln!(
+            s,
+            "\nRun `claude-auth-tui check -v` for the evidence, or `claude-auth-tui` for the wizard."
+        );
+    }
+    s
+}
