@@ -145,12 +145,18 @@ async fn run_claude(env: &Environment, program: &Path, args: &[&str]) -> Result<
     let work = async {
         let mut out = Vec::new();
         let mut err = Vec::new();
-        if let Some(s) = stdout.as_mut() {
-            let _ = s.take(256 * 1024).read_to_end(&mut out).await;
-        }
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.take(256 * 1024).read_to_end(&mut err).await;
-        }
+        // Read both pipes at once: a child filling stderr must not block on a full pipe.
+        let read_out = async {
+            if let Some(s) = stdout.as_mut() {
+                let _ = s.take(256 * 1024).read_to_end(&mut out).await;
+            }
+        };
+        let read_err = async {
+            if let Some(s) = stderr.as_mut() {
+                let _ = s.take(256 * 1024).read_to_end(&mut err).await;
+            }
+        };
+        tokio::join!(read_out, read_err);
         (out, err, child.wait().await)
     };
     match tokio::time::timeout(CLI_TIMEOUT, work).await {

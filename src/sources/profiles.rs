@@ -173,7 +173,8 @@ fn scan_file(
     let FileRead::Text(file) = files::read_text(path) else {
         return;
     };
-    for (index, line) in file.text.lines().enumerate() {
+    // Split on \n only: `lines()` would hide the \r of a CRLF profile, which the shell keeps.
+    for (index, line) in file.text.split('\n').enumerate() {
         if let Some(mut a) = parse_line(line, shell) {
             a.path = path.to_path_buf();
             a.line = index + 1;
@@ -233,7 +234,11 @@ pub fn parse_line(line: &str, shell: ShellKind) -> Option<Assignment> {
         // `$VAR` inside double quotes or bare is expanded at run time; single quotes are literal.
         !raw_value.starts_with('\'') && raw_value.contains('$')
     };
-    let value = unquote(&raw_value);
+    let mut value = unquote(&raw_value);
+    // A CRLF profile: the shell keeps the carriage return as part of the value.
+    if line.ends_with('\r') && !value.ends_with('\r') {
+        value.push('\r');
+    }
     Some(Assignment {
         path: PathBuf::new(),
         line: 0,
