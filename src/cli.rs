@@ -64,4 +64,13 @@ pub enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Write a redacted report to share (Markdown, or JSON with --json): secrets as fingerprints
+    Report {
+        /// JSON instead of Markdown
+        #[arg(long)]
+        json: bool,
+        /// Write to this file instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
 }

@@ -46,6 +46,24 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             print(&text)?;
             Ok(diagnosis.exit_code())
         }
+        Some(Command::Report { json, output }) => {
+            let diagnosis = Diagnosis::run(env, opts).await;
+            let text = if json {
+                report::markdown::render_json(&diagnosis)
+            } else {
+                report::markdown::render(&diagnosis)
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| {
+                        anyhow::anyhow!("cannot write the report to {}: {e}", path.display())
+                    })?;
+                    eprintln!("report written to {}", path.display());
+                }
+                None => print(&text)?,
+            }
+            Ok(0)
+        }
         None => {
             anyhow::bail!("the wizard is not wired yet; use `claude-auth-tui check`")
         }

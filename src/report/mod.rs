@@ -2,6 +2,7 @@
 //! renderings: `check` text, `check --json`.
 
 pub mod json;
+pub mod markdown;
 pub mod text;
 
 use crate::checks::{self, CheckCtx, CheckOptions, PrimaryCause};
@@ -19,6 +20,8 @@ pub struct Diagnosis {
     pub auth: EffectiveAuth,
     pub auth_print: EffectiveAuth,
     pub endpoint: Endpoint,
+    /// The files read for this run (settings scopes for the report).
+    pub facts: crate::sources::Facts,
     /// Every secret value seen, so any text can be scrubbed of them before it is shown.
     pub secrets: Vec<String>,
 }
@@ -58,6 +61,7 @@ impl Diagnosis {
             auth: ctx.auth.clone(),
             auth_print: ctx.auth_print.clone(),
             endpoint: ctx.endpoint.clone(),
+            facts: ctx.facts.clone(),
             secrets,
         }
     }
@@ -67,6 +71,29 @@ impl Diagnosis {
     pub fn scrub(&self, text: &str) -> String {
         let known: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         crate::secret::scrub(text, &known)
+    }
+
+    /// For text meant to be shared: secrets masked and the home folder shown as `~`.
+    #[must_use]
+    pub fn redact(&self, text: &str) -> String {
+        let scrubbed = self.scrub(text);
+        let home = self.env.home().to_string_lossy();
+        if home.len() > 1 {
+            scrubbed.replace(home.as_ref(), "~")
+        } else {
+            scrubbed
+        }
+    }
+
+    /// The CLI version the `cli` check found, if any.
+    #[must_use]
+    pub fn cli_version(&self) -> Option<String> {
+        self.outcomes
+            .iter()
+            .find(|o| o.id == crate::ids::CheckId::Cli)?
+            .details
+            .iter()
+            .find_map(|d| d.strip_prefix("version: ").map(str::to_string))
     }
 
     /// Exit status for `check`: 0 no failure, 1 a check failed.
