@@ -289,10 +289,10 @@ fn parse_posix(body: &str) -> Option<(String, String, bool)> {
 
 fn parse_fish(body: &str) -> Option<(String, String, bool)> {
     let rest = body.strip_prefix("set ")?;
-    let mut words = rest.split_whitespace().peekable();
+    let mut words = rest.split_whitespace();
     let mut exported = false;
     let mut var = None;
-    while let Some(w) = words.next() {
+    for w in words.by_ref() {
         if w.starts_with("--") {
             exported |= w == "--export";
         } else if let Some(flags) = w.strip_prefix('-') {

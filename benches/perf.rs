@@ -1,0 +1,422 @@
+//! Speed and memory figures for the README: `cargo bench --bench perf`.
+//!
+//! (a) `check --json --offline`, whole process, and its peak RSS; (b) `check --json` with the live
+//! check against a stand-in server on 127.0.0.1; (c) the wizard's time to first frame in a
+//! pseudo-terminal; (d) CPU used by the idle wizard over 10 s; (e) when Claude Code is installed
+//! (`claude` on PATH, or `CLAUDE_BIN`), one `claude -p hi` against the same stand-in, as the
+//! reference. Medians with min and max. Everything runs in a throwaway home with a cleared
+//! environment; nothing leaves 127.0.0.1. Targets are printed beside the figures, never asserted.
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_claude-auth-tui");
+const FAKE_KEY: &str = "sk-ant-api03-BENCHfakeKEY000000000000000000000000000000000000000000000000000000000000000000000000-Bnch";
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` expects no error
+    }
+    let home = tempfile::tempdir().expect("tempdir");
+    let home_path = home.path().to_path_buf();
+    std::fs::create_dir_all(home_path.join(".claude")).expect("mkdir");
+    std::fs::write(
+        home_path.join(".zshrc"),
+        format!("export ANTHROPIC_API_KEY={FAKE_KEY}\n"),
+    )
+    .expect("write");
+    std::fs::write(home_path.join(".claude/settings.json"), "{\"env\":{}}\n").expect("write");
+    let server = StandIn::start();
+
+    let mut rows: Vec<(String, Stats, String)> = Vec::new();
+
+    let offline = time_runs(30, || {
+        run_check(&home_path, &["check", "--json", "--offline"], &[])
+    });
+    rows.push((
+        "(a) check --json --offline".into(),
+        offline,
+        "≤ 10 ms".into(),
+    ));
+    if let Some(rss) = peak_rss_kib(&home_path) {
+        println!(
+            "peak RSS of check --json --offline: {:.1} MB",
+            rss as f64 / 1024.0
+        );
+        rows.push((
+            "(a) peak RSS".into(),
+            Stats::single_mb(rss),
+            "≤ 20 MB".into(),
+        ));
+    }
+
+    let url = server.url();
+    let live = time_runs(30, || {
+        run_check(
+            &home_path,
+            &["check", "--json"],
+            &[
+                ("ANTHROPIC_API_KEY", FAKE_KEY),
+                ("ANTHROPIC_BASE_URL", &url),
+            ],
+        )
+    });
+    rows.push((
+        "(b) check --json, live on 127.0.0.1".into(),
+        live.clone(),
+        "≤ 30 ms".into(),
+    ));
+
+    match first_frame_times(&home_path, 10) {
+        Some(s) => rows.push((
+            "(c) wizard: time to first frame".into(),
+            s,
+            "≤ 20 ms".into(),
+        )),
+        None => println!("(c) skipped: the wizard did not draw in a pseudo-terminal"),
+    }
+    match idle_cpu_percent(&home_path) {
+        Some(p) => rows.push((
+            "(d) idle wizard CPU over 10 s".into(),
+            Stats::single_percent(p),
+            "≤ 1 % of a core".into(),
+        )),
+        None => println!("(d) skipped: /proc not available"),
+    }
+    if let Some(claude) = find_claude() {
+        let reference = time_runs(5, || {
+            let mut cmd = Command::new(&claude);
+            cmd.args(["-p", "hi"])
+                .env_clear()
+                .env("HOME", &home_path)
+                .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+                .env("ANTHROPIC_API_KEY", FAKE_KEY)
+                .env("ANTHROPIC_BASE_URL", &url)
+                .env("CLAUDE_CODE_MAX_RETRIES", "0")
+                .env("DISABLE_AUTOUPDATER", "1")
+                .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            let _ = cmd.status();
+        });
+        let ratio = reference.median.as_secs_f64() / live.median.as_secs_f64().max(1e-9);
+        println!("(b) is {ratio:.0}× faster than (e) (target ≥ 20×)");
+        rows.push((
+            "(e) claude -p hi (reference)".into(),
+            reference,
+            format!("(b) is {ratio:.0}× faster"),
+        ));
+    } else {
+        println!("(e) skipped: no `claude` on PATH (set CLAUDE_BIN to measure the reference)");
+    }
+
+    println!();
+    println!("| measure | median | min | max | target |");
+    println!("|---|---|---|---|---|");
+    for (name, s, target) in &rows {
+        println!(
+            "| {name} | {} | {} | {} | {target} |",
+            s.fmt(s.median),
+            s.fmt(s.min),
+            s.fmt(s.max)
+        );
+    }
+    println!(
+        "\nmachine: {} cores, {}",
+        std::thread::available_parallelism().map_or(0, usize::from),
+        cpu_model()
+    );
+}
+
+#[derive(Clone)]
+struct Stats {
+    median: Duration,
+    min: Duration,
+    max: Duration,
+    unit: Unit,
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Time,
+    Megabytes,
+    Percent,
+}
+
+impl Stats {
+    fn of(mut samples: Vec<Duration>) -> Self {
+        samples.sort();
+        Self {
+            median: samples[samples.len() / 2],
+            min: samples[0],
+            max: samples[samples.len() - 1],
+            unit: Unit::Time,
+        }
+    }
+    /// Non-time figures reuse the Duration slots as plain numbers (micro-units).
+    fn single_mb(kib: u64) -> Self {
+        let d = Duration::from_micros(kib);
+        Self {
+            median: d,
+            min: d,
+            max: d,
+            unit: Unit::Megabytes,
+        }
+    }
+    fn single_percent(p: f64) -> Self {
+        let d = Duration::from_nanos((p * 1000.0) as u64);
+        Self {
+            median: d,
+            min: d,
+            max: d,
+            unit: Unit::Percent,
+        }
+    }
+    fn fmt(&self, d: Duration) -> String {
+        match self.unit {
+            Unit::Time => format!("{:.1} ms", d.as_secs_f64() * 1000.0),
+            Unit::Megabytes => format!("{:.1} MB", d.as_micros() as f64 / 1024.0),
+            Unit::Percent => format!("{:.2} %", d.as_nanos() as f64 / 1000.0),
+        }
+    }
+}
+
+fn time_runs(n: usize, mut f: impl FnMut()) -> Stats {
+    f(); // warm the page cache
+    let samples = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    Stats::of(samples)
+}
+
+fn base_command(home: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("PATH", "/usr/bin:/bin")
+        .env("SHELL", "/bin/zsh")
+        .env("CLAUDE_AUTH_TUI_MANAGED_DIR", home.join("etc"))
+        .current_dir(home);
+    cmd
+}
+
+fn run_check(home: &Path, args: &[&str], vars: &[(&str, &str)]) {
+    let mut cmd = base_command(home);
+    cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let _ = cmd.status();
+}
+
+fn peak_rss_kib(home: &Path) -> Option<u64> {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        return None;
+    }
+    let out = Command::new(time)
+        .args(["-f", "%M", BIN, "check", "--json", "--offline"])
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", "/usr/bin:/bin")
+        .stdout(Stdio::null())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// A stand-in API on 127.0.0.1 answering every request with 401 "invalid x-api-key" and
+/// `x-should-retry: false`, so the CLI reference stops after one request too.
+struct StandIn {
+    port: u16,
+}
+
+impl StandIn {
+    fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                std::thread::spawn(move || serve(stream));
+            }
+        });
+        Self { port }
+    }
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+fn serve(mut stream: std::net::TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut buf = vec![0u8; 65536];
+    let mut have = 0;
+    loop {
+        let Ok(n) = stream.read(&mut buf[have..]) else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        have += n;
+        let text = String::from_utf8_lossy(&buf[..have]).to_string();
+        let Some(end) = text.find("\r\n\r\n") else {
+            continue;
+        };
+        let length = text
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length:")
+                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+            })
+            .unwrap_or(0);
+        if have < end + 4 + length {
+            continue;
+        }
+        let body = r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#;
+        let response = format!(
+            "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nx-should-retry: false\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = stream.write_all(response.as_bytes());
+        have = 0;
+    }
+}
+
+/// Starts the wizard in a pty; returns the child, its output buffer and the writer.
+fn spawn_wizard(
+    home: &Path,
+) -> Option<(
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Arc<Mutex<Vec<u8>>>,
+    Box<dyn Write + Send>,
+    Instant,
+)> {
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .ok()?;
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.arg("--offline");
+    cmd.env_clear();
+    cmd.env("HOME", home);
+    cmd.env("PATH", "/usr/bin:/bin");
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("SHELL", "/bin/zsh");
+    cmd.env("CLAUDE_AUTH_TUI_MANAGED_DIR", home.join("etc"));
+    cmd.cwd(home);
+    let started = Instant::now();
+    let child = pty.slave.spawn_command(cmd).ok()?;
+    let mut reader = pty.master.try_clone_reader().ok()?;
+    let writer = pty.master.take_writer().ok()?;
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&buffer);
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .map(|mut b| b.extend_from_slice(&chunk[..n]))
+                .ok();
+        }
+    });
+    std::mem::forget(pty.master); // keep the pty open while the child runs
+    Some((child, buffer, writer, started))
+}
+
+fn wait_for(buffer: &Arc<Mutex<Vec<u8>>>, needle: &str, limit: Duration) -> Option<Instant> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if buffer
+            .lock()
+            .ok()
+            .is_some_and(|b| String::from_utf8_lossy(&b).contains(needle))
+        {
+            return Some(Instant::now());
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    None
+}
+
+fn first_frame_times(home: &Path, n: usize) -> Option<Stats> {
+    let mut samples = Vec::new();
+    for _ in 0..n {
+        let (mut child, buffer, mut writer, started) = spawn_wizard(home)?;
+        let drawn = wait_for(&buffer, "Claude Code CLI", Duration::from_secs(10));
+        let _ = writer.write_all(b"q");
+        let _ = writer.flush();
+        let _ = child.wait();
+        samples.push(drawn?.duration_since(started));
+    }
+    Some(Stats::of(samples))
+}
+
+fn proc_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the `)`.
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+fn idle_cpu_percent(home: &Path) -> Option<f64> {
+    let (mut child, buffer, mut writer, _) = spawn_wizard(home)?;
+    wait_for(&buffer, "Claude Code CLI", Duration::from_secs(10))?;
+    std::thread::sleep(Duration::from_secs(2)); // let every check finish
+    let pid = child.process_id()?;
+    let before = proc_ticks(pid)?;
+    let t = Instant::now();
+    std::thread::sleep(Duration::from_secs(10));
+    let after = proc_ticks(pid)?;
+    let elapsed = t.elapsed().as_secs_f64();
+    let _ = writer.write_all(b"q");
+    let _ = child.wait();
+    // Linux reports in clock ticks of 1/100 s.
+    Some((after - before) as f64 / 100.0 / elapsed * 100.0)
+}
+
+fn find_claude() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CLAUDE_BIN") {
+        return Some(PathBuf::from(p));
+    }
+    std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|d| d.join("claude"))
+            .find(|p| p.is_file())
+    })
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
+}
