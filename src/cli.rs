@@ -64,6 +64,14 @@ pub enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Name the cause of an error message Claude Code printed (TEXT, or standard input)
+    Explain {
+        /// The error text; read from standard input when absent
+        text: Vec<String>,
+        /// Print one JSON object: {"cause", "confidence", "matched", "candidates"}
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a redacted report to share (Markdown, or JSON with --json): secrets as fingerprints
     Report {
         /// JSON instead of Markdown

@@ -62,4 +62,45 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn entries_are_complete_and_consistent() {
+        for (id, info) in table() {
+            let sentences = info.explanation.matches(". ").count() + 1;
+            assert!(
+                (2..=5).contains(&sentences),
+                "{id}: explanation should be 2-5 sentences"
+            );
+            assert!(!info.verify.is_empty(), "{id}: nothing to verify by hand");
+            let mut fixes = info.fixes.clone();
+            fixes.sort();
+            fixes.dedup();
+            assert_eq!(fixes.len(), info.fixes.len(), "{id}: a fix is listed twice");
+        }
+    }
+
+    #[test]
+    fn facts_match_the_real_cli() {
+        for (id, info) in table() {
+            let all = format!(
+                "{} {} {}",
+                info.title,
+                info.explanation,
+                info.verify.join(" ")
+            );
+            // `claude login` is not a command in 2.x (it is taken as a prompt).
+            assert!(!all.contains("claude login"), "{id}: says `claude login`");
+            // The file has a leading dot; only the misplaced cause may name the wrong one.
+            if *id != CauseId::CredentialsMisplaced {
+                assert!(
+                    !all.contains("/credentials.json"),
+                    "{id}: credentials file without the leading dot"
+                );
+            }
+        }
+        // Causes only an administrator can fix say so.
+        for id in [CauseId::PermissionDenied, CauseId::ManagedPolicyConflict] {
+            assert!(cause(id).explanation.contains("administrator"), "{id}");
+        }
+    }
 }

@@ -46,6 +46,18 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             print(&text)?;
             Ok(diagnosis.exit_code())
         }
+        Some(Command::Explain { text, json }) => {
+            let input = claude_auth_tui::explain::read_input(&text, std::io::stdin().lock())
+                .map_err(|e| anyhow::anyhow!("cannot read the error text: {e}"))?;
+            let result = claude_auth_tui::classify::classify(&input);
+            print(&if json {
+                claude_auth_tui::explain::render_json(&result)
+            } else {
+                claude_auth_tui::explain::render_text(&result)
+            })?;
+            // Like grep: 0 when a cause was named, 1 when nothing matched.
+            Ok(i32::from(result.cause.is_none()))
+        }
         Some(Command::Report { json, output }) => {
             let diagnosis = Diagnosis::run(env, opts).await;
             let text = if json {
