@@ -42,6 +42,16 @@ impl CheckArgs {
     }
 }
 
+fn parse_fix_id(s: &str) -> Result<claude_auth_tui::ids::FixId, String> {
+    claude_auth_tui::ids::FixId::parse(s).ok_or_else(|| {
+        let ids: Vec<&str> = claude_auth_tui::ids::FixId::ALL
+            .iter()
+            .map(|f| f.as_str())
+            .collect();
+        format!("unknown fix `{s}`; the fixes are: {}", ids.join(", "))
+    })
+}
+
 fn parse_timeout(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
@@ -71,6 +81,33 @@ pub enum Command {
         /// Print one JSON object: {"cause", "confidence", "matched", "candidates"}
         #[arg(long)]
         json: bool,
+    },
+    /// Apply one fix: preview, confirm, back up, write atomically (undo with `undo`)
+    Fix {
+        /// The fix id
+        #[arg(value_parser = parse_fix_id)]
+        fix: claude_auth_tui::ids::FixId,
+        /// Show the plan and change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation
+        #[arg(long, short)]
+        yes: bool,
+        /// The file to change, when not the one the fix would pick
+        #[arg(long, value_name = "FILE")]
+        target: Option<std::path::PathBuf>,
+        /// The variable or settings key to act on (drop-override, repair-key)
+        #[arg(long, value_name = "NAME")]
+        var: Option<String>,
+    },
+    /// Undo the last fix (refuses when a file changed since)
+    Undo {
+        /// List the fixes that can be undone
+        #[arg(long)]
+        list: bool,
+        /// Do not ask for confirmation
+        #[arg(long, short)]
+        yes: bool,
     },
     /// Write a redacted report to share (Markdown, or JSON with --json): secrets as fingerprints
     Report {

@@ -6,7 +6,7 @@ use clap::Parser;
 use claude_auth_tui::env::Environment;
 use claude_auth_tui::report::{self, Diagnosis};
 use cli::{Cli, Command};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -57,6 +57,59 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             })?;
             // Like grep: 0 when a cause was named, 1 when nothing matched.
             Ok(i32::from(result.cause.is_none()))
+        }
+        Some(Command::Fix {
+            fix,
+            dry_run,
+            yes,
+            target,
+            var,
+        }) => {
+            let fix_opts = claude_auth_tui::fixes::cli::FixCliOptions {
+                dry_run,
+                yes,
+                offline: opts.offline,
+                target,
+                var,
+                cli_version: None,
+            };
+            let live_env = Arc::clone(&env);
+            let timeout = opts.timeout;
+            // run_fix is synchronous (it reads the terminal); the live check runs on this runtime.
+            tokio::task::block_in_place(|| {
+                let validate = |key: &str| {
+                    tokio::runtime::Handle::current()
+                        .block_on(claude_auth_tui::checks::live::validate_api_key(
+                            Arc::clone(&live_env),
+                            key,
+                            timeout,
+                        ))
+                        .map(|_| ())
+                };
+                let stdin = std::io::stdin();
+                let tty = stdin.is_terminal();
+                claude_auth_tui::fixes::cli::run_fix(
+                    &env,
+                    fix,
+                    fix_opts,
+                    &mut stdin.lock(),
+                    &mut std::io::stdout().lock(),
+                    tty,
+                    Some(&validate),
+                )
+            })
+        }
+        Some(Command::Undo { list, yes }) => {
+            let stdin = std::io::stdin();
+            let tty = stdin.is_terminal();
+            claude_auth_tui::fixes::cli::run_undo(
+                &env,
+                list,
+                yes,
+                &mut stdin.lock(),
+                &mut std::io::stdout().lock(),
+                tty,
+            )
         }
         Some(Command::Report { json, output }) => {
             let diagnosis = Diagnosis::run(env, opts).await;

@@ -1,0 +1,183 @@
+//! Applying a plan: check the files are as planned, back them up, journal ahead, write each one
+//! atomically, then mark the journal entry applied. A clean failure rolls back what was written.
+
+use super::FixError;
+use super::atomic::{self, SECRET_MODE, sha256_hex};
+use super::journal::{self, EntryStatus, JournalFile, UndoEntry};
+use super::plan::{FileEdit, FixPlan};
+use crate::env::Environment;
+
+/// The environment variable (read from the snapshot) that injects a fault, for tests that prove
+/// an interrupted apply loses nothing.
+#[doc(hidden)]
+pub const FAULT_VAR: &str = "CLAUDE_AUTH_TUI_FAULT";
+
+/// Where an injected fault strikes.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Return an error after the backups and the journal entry, before any file is written.
+    AfterBackup,
+    /// Abort the process at the same point, as a crash or `kill -9` would.
+    AbortAfterBackup,
+    /// Write the temp file of the first edit, then fail before its rename.
+    BeforeRename,
+    /// Fail after the first file was written (exercises the rollback).
+    AfterFirstWrite,
+}
+
+impl Fault {
+    #[doc(hidden)]
+    #[must_use]
+    pub fn from_env(env: &Environment) -> Option<Self> {
+        match env.var(FAULT_VAR)? {
+            "after-backup" => Some(Self::AfterBackup),
+            "abort-after-backup" => Some(Self::AbortAfterBackup),
+            "before-rename" => Some(Self::BeforeRename),
+            "after-first-write" => Some(Self::AfterFirstWrite),
+            _ => None,
+        }
+    }
+}
+
+fn injected(what: &str) -> FixError {
+    FixError::Io(format!("fault injected ({what})"))
+}
+
+/// Applies a plan. Returns the journal entry that `undo_last` will use. A plan without file
+/// edits (a command, or a URL to open) changes nothing here and is not journaled: its entry has
+/// no files; run its command with [`super::run_command`].
+pub fn apply(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError> {
+    if plan.edits.is_empty() {
+        return Ok(UndoEntry::nothing(plan.fix));
+    }
+    let fault = Fault::from_env(env);
+    for (i, edit) in plan.edits.iter().enumerate() {
+        if plan.edits[..i].iter().any(|e| e.path == edit.path) {
+            return Err(FixError::Refused(format!(
+                "the plan changes {} twice (a bug in claude-auth-tui; please report it)",
+                env.display_path(&edit.path)
+            )));
+        }
+    }
+
+    // 1. Every file must still be exactly as planned.
+    let mut current_modes = Vec::with_capacity(plan.edits.len());
+    for edit in &plan.edits {
+        let shown = env.display_path(&edit.path);
+        let state =
+            atomic::read_state(&edit.path).map_err(|e| FixError::Io(format!("{shown} {e}")))?;
+        let (bytes, mode) = state.map_or((None, None), |(b, m)| (Some(b), m));
+        if bytes != edit.before {
+            return Err(FixError::Changed(format!(
+                "{shown} changed since this fix was planned; nothing was written. Plan it again \
+                 to see the current contents"
+            )));
+        }
+        current_modes.push(mode);
+    }
+
+    // 2. Backups, proven identical.
+    let (id, backup_dir) = journal::new_backup_dir(env, plan.fix)?;
+    let mut files = Vec::with_capacity(plan.edits.len());
+    for (edit, mode_before) in plan.edits.iter().zip(&current_modes) {
+        let backup = match &edit.before {
+            Some(before) if edit.changes_content() => {
+                Some(journal::write_backup(env, &backup_dir, &edit.path, before)?)
+            }
+            _ => None,
+        };
+        let mode_after = edit.after.as_ref().map(|_| final_mode(edit, *mode_before));
+        files.push(JournalFile {
+            path: edit.path.clone(),
+            backup,
+            before_sha256: edit.before.as_deref().map(sha256_hex),
+            after_sha256: edit.after.as_deref().map(sha256_hex),
+            mode_before: *mode_before,
+            mode_after,
+        });
+    }
+
+    // 3. Journal ahead of the writes.
+    let mut entry = UndoEntry {
+        id,
+        fix: plan.fix,
+        time: journal::now_rfc3339(),
+        status: EntryStatus::Pending,
+        backup_dir,
+        files,
+        undone_at: None,
+    };
+    journal::append(env, &entry)?;
+    match fault {
+        Some(Fault::AbortAfterBackup) => std::process::abort(),
+        Some(Fault::AfterBackup) => return Err(fail(env, &entry, 0, injected("after-backup"))),
+        _ => {}
+    }
+
+    // 4. The writes.
+    for (i, (edit, file)) in plan.edits.iter().zip(&entry.files).enumerate() {
+        let fail_before_rename = i == 0 && fault == Some(Fault::BeforeRename);
+        if let Err(e) = write_one(env, edit, file, fail_before_rename) {
+            return Err(fail(env, &entry, i, e));
+        }
+        if i == 0 && fault == Some(Fault::AfterFirstWrite) {
+            return Err(fail(env, &entry, 1, injected("after-first-write")));
+        }
+    }
+
+    // 5. Done.
+    if let Some(updated) = journal::update(env, &entry.id, Some(EntryStatus::Applied))? {
+        entry = updated;
+    }
+    Ok(entry)
+}
+
+/// The permissions a file ends with: the plan's, else the current ones, else 0600 (new file).
+fn final_mode(edit: &FileEdit, current: Option<u32>) -> u32 {
+    edit.mode.or(current).unwrap_or(SECRET_MODE)
+}
+
+fn write_one(
+    env: &Environment,
+    edit: &FileEdit,
+    file: &JournalFile,
+    fail_before_rename: bool,
+) -> Result<(), FixError> {
+    let shown = env.display_path(&edit.path);
+    // Checked again right before the write: other programs (the CLI itself, for
+    // ~/.claude.json) may have written the file since step 1.
+    let current =
+        atomic::read_state(&edit.path).map_err(|e| FixError::Io(format!("{shown} {e}")))?;
+    if current.map(|(bytes, _)| bytes) != edit.before {
+        return Err(FixError::Changed(format!(
+            "{shown} changed while the fix was being applied; it was left as it is now"
+        )));
+    }
+    let result = match (&edit.after, file.mode_after) {
+        (None, _) => atomic::remove_durably(&edit.path),
+        (Some(_), Some(mode)) if !edit.changes_content() => atomic::set_mode(&edit.path, mode),
+        (Some(after), mode) => atomic::write_atomic(
+            &edit.path,
+            after,
+            mode.unwrap_or(SECRET_MODE),
+            fail_before_rename,
+        ),
+    };
+    result.map_err(|e| FixError::Io(format!("cannot write {shown}: {e}")))
+}
+
+/// A clean failure: put back the first `written` files and drop the journal entry. The backups
+/// stay on disk. If the rollback itself fails, the entry stays so that undo can finish it.
+fn fail(env: &Environment, entry: &UndoEntry, written: usize, error: FixError) -> FixError {
+    for file in entry.files[..written].iter().rev() {
+        if let Err(e) = journal::restore(env, file) {
+            return FixError::Io(format!(
+                "{error}; putting back the files written so far also failed ({e}); run \
+                 `claude-auth-tui undo` to finish"
+            ));
+        }
+    }
+    let _ = journal::update(env, &entry.id, None);
+    error
+}

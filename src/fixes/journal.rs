@@ -1,0 +1,373 @@
+//! Backups and the undo journal, in the tool's own folder: `~/.claude-auth-tui/backups/` and
+//! `~/.claude-auth-tui/journal.json`.
+//!
+//! The journal is written ahead: an entry is recorded (as `pending`) after the backups are taken
+//! and before any file is changed, then marked `applied`. After a crash, undo still knows every
+//! file the fix may have touched and puts back only those that changed.
+
+use super::FixError;
+use super::atomic::{self, SECRET_MODE, sha256_hex};
+use crate::env::Environment;
+use crate::ids::FixId;
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Entries kept in the journal; older ones are dropped (their backups stay on disk).
+const MAX_ENTRIES: usize = 200;
+
+/// Where an applied fix stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryStatus {
+    /// Backups taken, files being written (a crash leaves this).
+    Pending,
+    Applied,
+    Undone,
+}
+
+/// One file a fix changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalFile {
+    pub path: PathBuf,
+    /// The copy of the original; `None` when the file did not exist or only its permissions
+    /// changed.
+    pub backup: Option<PathBuf>,
+    /// `None`: the file did not exist before.
+    pub before_sha256: Option<String>,
+    /// `None`: the fix removed the file.
+    pub after_sha256: Option<String>,
+    pub mode_before: Option<u32>,
+    pub mode_after: Option<u32>,
+}
+
+/// An applied fix, as recorded in the journal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoEntry {
+    /// Also the backup folder's name: `<timestamp>-<fix>-<n>`.
+    pub id: String,
+    pub fix: FixId,
+    /// When it was applied (RFC 3339, UTC).
+    pub time: String,
+    pub status: EntryStatus,
+    pub backup_dir: PathBuf,
+    pub files: Vec<JournalFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone_at: Option<String>,
+}
+
+impl UndoEntry {
+    /// The entry `apply` returns for a plan that changes no file (it is not journaled).
+    #[must_use]
+    pub fn nothing(fix: FixId) -> Self {
+        Self {
+            id: String::new(),
+            fix,
+            time: now_rfc3339(),
+            status: EntryStatus::Applied,
+            backup_dir: PathBuf::new(),
+            files: Vec::new(),
+            undone_at: None,
+        }
+    }
+}
+
+/// What an undo did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UndoReport {
+    pub entry: UndoEntry,
+    /// Files put back as they were.
+    pub restored: Vec<PathBuf>,
+    /// Files that already were as before (a fix interrupted before it wrote them).
+    pub unchanged: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Journal {
+    version: u32,
+    entries: Vec<UndoEntry>,
+}
+
+fn journal_path(env: &Environment) -> PathBuf {
+    env.tool_dir().join("journal.json")
+}
+
+/// The folder all backups go in.
+#[must_use]
+pub fn backups_dir(env: &Environment) -> PathBuf {
+    env.tool_dir().join("backups")
+}
+
+fn io_err(what: &str, path: &Path, env: &Environment, e: &std::io::Error) -> FixError {
+    FixError::Io(format!("{what} {}: {e}", env.display_path(path)))
+}
+
+fn load(env: &Environment) -> Result<Journal, FixError> {
+    let path = journal_path(env);
+    match fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            FixError::Journal(format!(
+                "{} is damaged ({e}); move it aside to start a new one",
+                env.display_path(&path)
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Journal {
+            version: 1,
+            entries: Vec::new(),
+        }),
+        Err(e) => Err(io_err("cannot read", &path, env, &e)),
+    }
+}
+
+fn save(env: &Environment, journal: &Journal) -> Result<(), FixError> {
+    let path = journal_path(env);
+    let mut text = serde_json::to_vec_pretty(journal)
+        .map_err(|e| FixError::Journal(format!("cannot encode the journal: {e}")))?;
+    text.push(b'\n');
+    atomic::create_private_dir(&env.tool_dir())
+        .and_then(|()| atomic::write_atomic(&path, &text, SECRET_MODE, false))
+        .map_err(|e| io_err("cannot write", &path, env, &e))
+}
+
+/// Loads the journal for a change. A damaged journal is moved aside (kept for the user) so that
+/// fixes keep working.
+fn load_for_update(env: &Environment) -> Result<Journal, FixError> {
+    match load(env) {
+        Err(FixError::Journal(_)) => {
+            let path = journal_path(env);
+            let aside = path.with_extension(format!("damaged-{}.json", timestamp()));
+            fs::rename(&path, &aside).map_err(|e| io_err("cannot move aside", &path, env, &e))?;
+            Ok(Journal {
+                version: 1,
+                entries: Vec::new(),
+            })
+        }
+        other => other,
+    }
+}
+
+/// Records a new entry (written ahead of the file changes).
+pub(crate) fn append(env: &Environment, entry: &UndoEntry) -> Result<(), FixError> {
+    let mut journal = load_for_update(env)?;
+    journal.version = 1;
+    journal.entries.push(entry.clone());
+    let excess = journal.entries.len().saturating_sub(MAX_ENTRIES);
+    journal.entries.drain(..excess);
+    save(env, &journal)
+}
+
+/// Changes an entry's status; `None` drops it (a fix that failed cleanly and was rolled back).
+pub(crate) fn update(
+    env: &Environment,
+    id: &str,
+    status: Option<EntryStatus>,
+) -> Result<Option<UndoEntry>, FixError> {
+    let mut journal = load(env)?;
+    let Some(index) = journal.entries.iter().position(|e| e.id == id) else {
+        return Ok(None);
+    };
+    let result = match status {
+        Some(status) => {
+            let entry = &mut journal.entries[index];
+            entry.status = status;
+            if status == EntryStatus::Undone {
+                entry.undone_at = Some(now_rfc3339());
+            }
+            Some(entry.clone())
+        }
+        None => {
+            journal.entries.remove(index);
+            None
+        }
+    };
+    save(env, &journal)?;
+    Ok(result)
+}
+
+/// Every recorded fix, newest first (undone ones included, marked as such).
+#[must_use]
+pub fn list_undo(env: &Environment) -> Vec<UndoEntry> {
+    load(env)
+        .map(|j| j.entries.into_iter().rev().collect())
+        .unwrap_or_default()
+}
+
+/// A fresh backup folder `<timestamp>-<fix>-<n>` (mode 0700).
+pub(crate) fn new_backup_dir(env: &Environment, fix: FixId) -> Result<(String, PathBuf), FixError> {
+    let root = backups_dir(env);
+    atomic::create_private_dir(&env.tool_dir())
+        .and_then(|()| atomic::create_private_dir(&root))
+        .map_err(|e| io_err("cannot create", &root, env, &e))?;
+    let stamp = timestamp();
+    for n in 1..1000 {
+        let id = format!("{stamp}-{fix}-{n}");
+        let dir = root.join(&id);
+        match fs::create_dir(&dir) {
+            Ok(()) => {
+                atomic::set_mode(&dir, 0o700)
+                    .map_err(|e| io_err("cannot protect", &dir, env, &e))?;
+                return Ok((id, dir));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io_err("cannot create", &dir, env, &e)),
+        }
+    }
+    Err(FixError::Io(format!(
+        "too many backups named {stamp}-{fix}-… in {}",
+        env.display_path(&root)
+    )))
+}
+
+/// Copies the original bytes into the backup folder (0600: every file we edit may hold a
+/// credential), syncs them and reads them back to prove the copy.
+pub(crate) fn write_backup(
+    env: &Environment,
+    dir: &Path,
+    original: &Path,
+    bytes: &[u8],
+) -> Result<PathBuf, FixError> {
+    let name = original
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let mut path = dir.join(&name);
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{name}.{n}"));
+        n += 1;
+    }
+    atomic::write_atomic(&path, bytes, SECRET_MODE, false)
+        .map_err(|e| io_err("cannot write the backup", &path, env, &e))?;
+    match fs::read(&path) {
+        Ok(copy) if copy == bytes => Ok(path),
+        Ok(_) => Err(FixError::Io(format!(
+            "the backup {} does not read back identical; nothing was changed",
+            env.display_path(&path)
+        ))),
+        Err(e) => Err(io_err("cannot read back the backup", &path, env, &e)),
+    }
+}
+
+/// How one file stands against its journal record.
+enum FileStanding {
+    /// Holds what the fix wrote: put the original back.
+    AsWritten,
+    /// Already holds the original (the fix never got to it, or it was put back by hand).
+    AsBefore,
+}
+
+fn standing(env: &Environment, file: &JournalFile) -> Result<FileStanding, FixError> {
+    let shown = env.display_path(&file.path);
+    let state =
+        atomic::read_state(&file.path).map_err(|e| FixError::Changed(format!("{shown} {e}")))?;
+    let hash = state.as_ref().map(|(bytes, _)| sha256_hex(bytes));
+    let mode = state.as_ref().and_then(|(_, mode)| *mode);
+    let mode_only = file.before_sha256 == file.after_sha256;
+    if hash == file.after_sha256 && (!mode_only || mode == file.mode_after) {
+        Ok(FileStanding::AsWritten)
+    } else if hash == file.before_sha256 && (!mode_only || mode == file.mode_before) {
+        Ok(FileStanding::AsBefore)
+    } else if state.is_none() {
+        Err(FixError::Changed(format!(
+            "{shown} was removed after the fix; undo would not know what to keep"
+        )))
+    } else {
+        Err(FixError::Changed(format!(
+            "{shown} changed after the fix (its contents or permissions are not what the fix \
+             left); undo refuses so that your later edits are not lost. The original is kept in \
+             {}",
+            file.backup
+                .as_deref()
+                .map_or_else(|| "the journal".to_string(), |b| env.display_path(b))
+        )))
+    }
+}
+
+/// Puts one file back as it was before the fix. Used by undo and by a failed apply's rollback.
+pub(crate) fn restore(env: &Environment, file: &JournalFile) -> Result<(), FixError> {
+    let shown = env.display_path(&file.path);
+    match (&file.before_sha256, &file.backup) {
+        // The fix created the file: remove it.
+        (None, _) => match atomic::remove_durably(&file.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(io_err("cannot remove", &file.path, env, &e))
+            }
+            _ => Ok(()),
+        },
+        (Some(sha), Some(backup)) => {
+            let bytes =
+                fs::read(backup).map_err(|e| io_err("cannot read the backup", backup, env, &e))?;
+            if &sha256_hex(&bytes) != sha {
+                return Err(FixError::Journal(format!(
+                    "the backup {} of {shown} is not the original any more; nothing was restored",
+                    env.display_path(backup)
+                )));
+            }
+            let mode = file.mode_before.unwrap_or(SECRET_MODE);
+            atomic::write_atomic(&file.path, &bytes, mode, false)
+                .map_err(|e| io_err("cannot restore", &file.path, env, &e))
+        }
+        // Only the permissions changed.
+        (Some(_), None) => match file.mode_before {
+            Some(mode) => atomic::set_mode(&file.path, mode)
+                .map_err(|e| io_err("cannot chmod", &file.path, env, &e)),
+            None => Ok(()),
+        },
+    }
+}
+
+/// The fix `undo_last` would undo, checked: every file still holds what the fix left (or the
+/// original). Changes nothing.
+pub fn pending_undo(env: &Environment) -> Result<UndoEntry, FixError> {
+    let journal = load(env)?;
+    let entry = journal
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.status != EntryStatus::Undone)
+        .ok_or_else(|| FixError::NothingToDo("there is no fix to undo".to_string()))?;
+    for file in &entry.files {
+        standing(env, file)?;
+    }
+    Ok(entry.clone())
+}
+
+/// Undoes the most recent fix that is not undone yet: restores each file's exact bytes and
+/// permissions, only if every file still holds what the fix left. Marks the entry undone.
+pub fn undo_last(env: &Environment) -> Result<UndoReport, FixError> {
+    let entry = pending_undo(env)?;
+    let mut restored = Vec::new();
+    let mut unchanged = Vec::new();
+    for file in entry.files.iter().rev() {
+        match standing(env, file)? {
+            FileStanding::AsWritten => {
+                restore(env, file)?;
+                restored.push(file.path.clone());
+            }
+            FileStanding::AsBefore => unchanged.push(file.path.clone()),
+        }
+    }
+    let entry = update(env, &entry.id, Some(EntryStatus::Undone))?.unwrap_or(entry);
+    Ok(UndoReport {
+        entry,
+        restored,
+        unchanged,
+    })
+}
+
+fn timestamp() -> String {
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::OffsetDateTime::now_utc()
+        .format(&format)
+        .unwrap_or_else(|_| "00000000T000000Z".to_string())
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}

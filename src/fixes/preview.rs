@@ -1,0 +1,140 @@
+//! The dry-run view of a plan: a unified diff per file (paths with `~`), the permissions it
+//! sets, the command it runs. Every secret is masked: the plan's own, and any value on a line
+//! that assigns a key, token or password.
+
+use super::atomic;
+use super::plan::{FileEdit, FixPlan};
+use crate::env::Environment;
+use crate::secret;
+use regex::Regex;
+use similar::TextDiff;
+use std::sync::OnceLock;
+
+/// Renders the plan's changes, secrets masked.
+#[must_use]
+pub fn preview(plan: &FixPlan, env: &Environment) -> String {
+    let mut out = String::new();
+    for edit in &plan.edits {
+        out.push_str(&file_preview(edit, env));
+    }
+    if let Some(command) = &plan.command {
+        out.push_str(&format!(
+            "Runs: {}\n  {}\n",
+            command.display(),
+            command.explanation
+        ));
+    }
+    let mut known: Vec<String> = plan.secrets.clone();
+    for edit in &plan.edits {
+        for bytes in [&edit.before, &edit.after].into_iter().flatten() {
+            known.extend(secret_values(&String::from_utf8_lossy(bytes)));
+        }
+    }
+    // Longest first, so a key is masked whole before any part of it could be.
+    known.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+    secret::scrub(&out, &refs)
+}
+
+fn file_preview(edit: &FileEdit, env: &Environment) -> String {
+    let shown = env.display_path(&edit.path);
+    let current_mode = std::fs::metadata(&edit.path)
+        .ok()
+        .and_then(|m| atomic::mode_of(&m));
+    match (&edit.before, &edit.after) {
+        (Some(before), None) => {
+            let text = String::from_utf8_lossy(before);
+            format!(
+                "--- {shown}\n+++ /dev/null\n(the file is removed: {} lines, {} bytes; a copy is \
+                 kept in the backups)\n",
+                text.lines().count(),
+                before.len()
+            )
+        }
+        (Some(_), Some(_)) if !edit.changes_content() => format!(
+            "{shown}: permissions {} → {} (contents unchanged)\n",
+            current_mode.map_or_else(|| "?".to_string(), |m| format!("{m:04o}")),
+            edit.mode
+                .map_or_else(|| "?".to_string(), |m| format!("{m:04o}")),
+        ),
+        (before, Some(after)) => {
+            // Carriage returns are made visible (they are often what a fix is about) before
+            // diffing, so that only `\n` separates lines.
+            let visible = |b: &[u8]| String::from_utf8_lossy(b).replace('\r', "␍");
+            let old = visible(before.as_deref().unwrap_or_default());
+            let new = visible(after);
+            let old_name = if before.is_some() {
+                shown.clone()
+            } else {
+                "/dev/null".to_string()
+            };
+            let diff = TextDiff::from_lines(&old, &new);
+            let mut text = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&old_name, &shown)
+                .to_string();
+            if before.is_none() {
+                text.push_str(&format!(
+                    "(new file, permissions {:04o})\n",
+                    edit.mode.unwrap_or(atomic::SECRET_MODE)
+                ));
+            } else if let (Some(from), Some(to)) = (current_mode, edit.mode)
+                && from != to
+            {
+                text.push_str(&format!("(permissions {from:04o} → {to:04o})\n"));
+            }
+            text
+        }
+        (None, None) => String::new(),
+    }
+}
+
+/// Values on lines that assign something named like a secret: shell (`export X_KEY=…`,
+/// `set -gx X_TOKEN …`) and JSON (`"apiKey": "…"`, `"accessToken": "…"`).
+#[must_use]
+pub fn secret_values(text: &str) -> Vec<String> {
+    static SHELL: OnceLock<Regex> = OnceLock::new();
+    static JSON: OnceLock<Regex> = OnceLock::new();
+    let shell = SHELL.get_or_init(|| {
+        Regex::new(
+            r#"\b[A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)[A-Z0-9_]*(?:=|\s+)\s*['"]?([^'"\s#$][^'"\s#]*)"#,
+        )
+        .expect("static regex")
+    });
+    let json = JSON.get_or_init(|| {
+        Regex::new(
+            r#""([A-Za-z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|Key|Token|Secret|Password|key|token|secret|password)[A-Za-z0-9_]*)"\s*:\s*"((?:[^"\\]|\\.)*)""#,
+        )
+        .expect("static regex")
+    });
+    let mut out = Vec::new();
+    for line in text.lines() {
+        for caps in json.captures_iter(line) {
+            if !caps[1].ends_with("Helper") {
+                out.push(caps[2].to_string());
+            }
+        }
+        if !line.trim_start().starts_with('"') {
+            out.extend(shell.captures_iter(line).map(|c| c[1].to_string()));
+        }
+    }
+    out.retain(|v| v.len() >= 8);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_values_of_secret_names() {
+        let text = "export OPENAI_API_KEY=sk-proj-abcdefgh123\nset -gx GH_TOKEN 'ghp_zzzzzzzz'\n\
+                    export PATH=$HOME/bin\nANTHROPIC_API_KEY=$(op read x)\n  \"accessToken\": \"tok-1234567890\",\n  \"apiKeyHelper\": \"~/bin/get-key\"";
+        let found = secret_values(text);
+        assert_eq!(
+            found,
+            vec!["sk-proj-abcdefgh123", "ghp_zzzzzzzz", "tok-1234567890"]
+        );
+    }
+}
