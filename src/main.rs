@@ -130,7 +130,16 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         None => {
-            anyhow::bail!("the wizard is not wired yet; use `claude-auth-tui check`")
+            let summary = match cli.demo.as_deref() {
+                Some("list") => {
+                    print(&claude_auth_tui::demo::list_text())?;
+                    return Ok(0);
+                }
+                Some(name) => claude_auth_tui::demo::run(Some(name), opts).await?,
+                None => claude_auth_tui::tui::run(env, opts).await?,
+            };
+            print(&summary)?;
+            Ok(0)
         }
     }
 }

@@ -1,1 +1,36 @@
-//! (in progress)
+//! The full-screen wizard: a checklist of the checks running live, a detail pane for the
+//! selected one, and an action bar generated from the same key table that dispatches keys.
+//!
+//! Elm-style: [`app::App`] is the state, [`update::update`] turns a [`msg::Msg`] into state
+//! changes plus [`effect::Effect`]s without any I/O, [`view::view`] only reads the state, and
+//! [`runtime`] owns the terminal, the event stream and the spawned checks.
+
+pub mod app;
+pub mod effect;
+pub mod keys;
+pub mod msg;
+pub mod runtime;
+pub mod summary;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use crate::checks::CheckOptions;
+use crate::env::Environment;
+use std::sync::Arc;
+
+pub use app::App;
+pub use effect::Effect;
+pub use msg::Msg;
+pub use update::update;
+pub use view::view;
+
+/// Opens the wizard over `env`, runs every check, and returns the plain-text summary to print
+/// once the terminal is restored (the caller prints it).
+///
+/// # Errors
+/// When the terminal cannot be put into raw mode / the alternate screen, or drawing fails.
+pub async fn run(env: Arc<Environment>, opts: CheckOptions) -> anyhow::Result<String> {
+    runtime::run(env, opts, None).await
+}

@@ -1,0 +1,319 @@
+//! The wizard's state. Plain data: `update` changes it, `view` reads it.
+
+use crate::checks::{CheckCtx, PrimaryCause};
+use crate::ids::CheckId;
+use crate::outcome::{CheckOutcome, Status};
+use crate::resolve::{Method, Provider};
+use crate::secret;
+use crate::tui::theme::Theme;
+
+/// Spinner frames, advanced by `Msg::Tick` while a check runs.
+pub const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// Where one check is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckState {
+    /// Not started yet.
+    Pending,
+    /// Running; `previous` is the last result, shown dimmed while it re-runs.
+    Running {
+        previous: Option<CheckOutcome>,
+    },
+    Done(CheckOutcome),
+}
+
+/// One checklist row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckRow {
+    pub id: CheckId,
+    pub state: CheckState,
+    /// The run whose result this row waits for; other runs' results are stale.
+    pub run_id: u64,
+}
+
+impl CheckRow {
+    #[must_use]
+    pub fn outcome(&self) -> Option<&CheckOutcome> {
+        match &self.state {
+            CheckState::Done(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn is_running(&self) -> bool {
+        matches!(self.state, CheckState::Running { .. })
+    }
+
+    /// The finished status, if any.
+    #[must_use]
+    pub fn status(&self) -> Option<Status> {
+        self.outcome().map(|o| o.status)
+    }
+}
+
+/// What the header shows: the credential the CLI will send (masked), its source, the endpoint.
+/// Built from a run's `CheckCtx`; never holds a secret whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Plain words for the method ("API key", "OAuth login", …); `None` when nothing is sent.
+    pub method: Option<&'static str>,
+    /// The masked value, when the secret is known without running anything.
+    pub masked: Option<String>,
+    /// "ANTHROPIC_API_KEY from this shell's environment".
+    pub source: String,
+    pub endpoint: String,
+    /// "default", or the variable that set it (with where it came from).
+    pub endpoint_source: String,
+}
+
+impl Header {
+    /// Reads the resolved credential and endpoint of a run.
+    #[must_use]
+    pub fn from_ctx(ctx: &CheckCtx) -> Self {
+        let known = known_secrets(ctx);
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        let clean = |s: &str| secret::scrub(s, &known);
+        let (method, masked, source) = match &ctx.auth.effective {
+            Some(cred) => (
+                Some(method_label(cred.method)),
+                cred.masked(),
+                clean(&cred.describe(&ctx.env)),
+            ),
+            None => (
+                None,
+                None,
+                "Claude Code has no credential to send".to_string(),
+            ),
+        };
+        let endpoint = &ctx.endpoint;
+        let mut endpoint_source = if endpoint.is_custom() {
+            format!(
+                "{} from {}",
+                endpoint.source,
+                endpoint.origin.describe(&ctx.env)
+            )
+        } else {
+            "default".to_string()
+        };
+        if endpoint.provider != Provider::Anthropic {
+            endpoint_source = format!("{}, {endpoint_source}", provider_label(endpoint.provider));
+        }
+        Self {
+            method,
+            masked,
+            source,
+            endpoint: clean(&strip_userinfo(&endpoint.base_url)),
+            endpoint_source: clean(&endpoint_source),
+        }
+    }
+}
+
+/// Every secret a run knows whole, for scrubbing anything shown or printed.
+#[must_use]
+pub fn known_secrets(ctx: &CheckCtx) -> Vec<String> {
+    [&ctx.auth, &ctx.auth_print]
+        .into_iter()
+        .flat_map(|a| {
+            a.effective
+                .iter()
+                .chain(&a.also_sent)
+                .chain(&a.shadowed)
+                .filter_map(|c| c.secret.clone())
+        })
+        .filter(|s| s.trim().len() >= 8)
+        .collect()
+}
+
+/// `https://user:pass@host/` → `https://…@host/`: a URL may carry a password.
+fn strip_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://…@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+#[must_use]
+pub fn method_label(method: Method) -> &'static str {
+    match method {
+        Method::ApiKey => "API key",
+        Method::AuthToken => "auth token (Bearer)",
+        Method::Oauth => "OAuth login",
+        Method::ApiKeyHelper => "apiKeyHelper",
+        Method::Bedrock => "Amazon Bedrock",
+        Method::Vertex => "Google Vertex AI",
+        Method::Foundry => "Microsoft Foundry",
+        Method::None => "none",
+    }
+}
+
+fn provider_label(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Anthropic => "Anthropic",
+        Provider::Bedrock => "Amazon Bedrock",
+        Provider::Vertex => "Google Vertex AI",
+        Provider::Foundry => "Microsoft Foundry",
+    }
+}
+
+/// The whole wizard state.
+#[derive(Clone, Debug)]
+pub struct App {
+    /// One row per check, in checklist order.
+    pub rows: Vec<CheckRow>,
+    pub selected: usize,
+    /// Set once the user moves the selection; from then on it never jumps by itself.
+    pub manual_selection: bool,
+    /// First visible line of the detail pane.
+    pub detail_scroll: u16,
+    pub show_help: bool,
+    /// The root cause over the finished checks (final once every check is done).
+    pub primary: Option<PrimaryCause>,
+    pub header: Option<Header>,
+    header_run: u64,
+    /// Terminal size (columns, rows), for layout-dependent keys and clicks.
+    pub size: (u16, u16),
+    pub spinner: usize,
+    next_run: u64,
+    pub theme: Theme,
+    /// The demo's name, shown as a badge, when running `--demo`.
+    pub demo: Option<String>,
+    pub quitting: bool,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        Self::new(Theme::default())
+    }
+}
+
+impl App {
+    #[must_use]
+    pub fn new(theme: Theme) -> Self {
+        Self {
+            rows: CheckId::ALL
+                .iter()
+                .map(|&id| CheckRow {
+                    id,
+                    state: CheckState::Pending,
+                    run_id: 0,
+                })
+                .collect(),
+            selected: 0,
+            manual_selection: false,
+            detail_scroll: 0,
+            show_help: false,
+            primary: None,
+            header: None,
+            header_run: 0,
+            size: (80, 24),
+            spinner: 0,
+            next_run: 0,
+            theme,
+            demo: None,
+            quitting: false,
+        }
+    }
+
+    #[must_use]
+    pub fn with_demo(mut self, name: impl Into<String>) -> Self {
+        self.demo = Some(name.into());
+        self
+    }
+
+    #[must_use]
+    pub fn selected_row(&self) -> &CheckRow {
+        &self.rows[self.selected.min(self.rows.len() - 1)]
+    }
+
+    #[must_use]
+    pub fn selected_id(&self) -> CheckId {
+        self.selected_row().id
+    }
+
+    #[must_use]
+    pub fn row(&self, id: CheckId) -> Option<&CheckRow> {
+        self.rows.iter().find(|r| r.id == id)
+    }
+
+    /// The finished outcomes, in checklist order.
+    #[must_use]
+    pub fn outcomes(&self) -> Vec<CheckOutcome> {
+        self.rows
+            .iter()
+            .filter_map(|r| r.outcome().cloned())
+            .collect()
+    }
+
+    #[must_use]
+    pub fn done_count(&self) -> usize {
+        self.rows.iter().filter(|r| r.outcome().is_some()).count()
+    }
+
+    #[must_use]
+    pub fn all_done(&self) -> bool {
+        self.done_count() == self.rows.len()
+    }
+
+    #[must_use]
+    pub fn any_running(&self) -> bool {
+        self.rows.iter().any(CheckRow::is_running)
+    }
+
+    /// True while a spinner shows: the only time the runtime ticks.
+    #[must_use]
+    pub fn is_animating(&self) -> bool {
+        self.any_running()
+    }
+
+    #[must_use]
+    pub fn spinner_frame(&self) -> &'static str {
+        SPINNER[self.spinner % SPINNER.len()]
+    }
+
+    /// Starts a new run of `checks`; returns its id.
+    pub(crate) fn begin_run(&mut self, checks: &[CheckId]) -> u64 {
+        self.next_run += 1;
+        let run_id = self.next_run;
+        for row in self.rows.iter_mut().filter(|r| checks.contains(&r.id)) {
+            let previous = match std::mem::replace(&mut row.state, CheckState::Pending) {
+                CheckState::Done(o) => Some(o),
+                CheckState::Running { previous } => previous,
+                CheckState::Pending => None,
+            };
+            row.state = CheckState::Running { previous };
+            row.run_id = run_id;
+        }
+        run_id
+    }
+
+    /// Accepts the header of run `run_id` unless a newer run's is already shown.
+    pub(crate) fn set_header(&mut self, run_id: u64, header: Header) {
+        if run_id >= self.header_run {
+            self.header_run = run_id;
+            self.header = Some(header);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn userinfo_is_hidden() {
+        assert_eq!(
+            strip_userinfo("https://bob:hunter2@gw.example/v1"),
+            "https://…@gw.example/v1"
+        );
+        assert_eq!(
+            strip_userinfo("https://api.anthropic.com"),
+            "https://api.anthropic.com"
+        );
+        assert_eq!(strip_userinfo("api.example"), "api.example");
+    }
+}

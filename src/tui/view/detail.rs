@@ -1,0 +1,236 @@
+//! The detail pane for the selected check: its summary, the evidence, and for its worst finding
+//! the plain-words explanation, commands to check it by hand, and the fixes that apply.
+
+use crate::knowledge;
+use crate::outcome::{CheckOutcome, Status};
+use crate::tui::app::{App, CheckState};
+use crate::tui::view::{app_layout, wrap::wrap};
+use ratatui::Frame;
+use ratatui::layout::{Margin, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Padding, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
+};
+
+/// The status in words, for the detail pane's first line.
+#[must_use]
+pub fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "Pass",
+        Status::Warn => "Warning",
+        Status::Fail => "Fail",
+        Status::Skip => "Skipped",
+    }
+}
+
+/// The text area: inside the border, one column of padding on each side (the scrollbar sits on
+/// the right border).
+fn inner(area: Rect) -> Rect {
+    area.inner(Margin::new(2, 1))
+}
+
+/// Rows of text the detail pane shows at once (0 when the terminal is too small).
+#[must_use]
+pub fn viewport_height(app: &App) -> u16 {
+    app_layout(app).map_or(0, |a| inner(a.detail).height)
+}
+
+/// How far the detail pane can scroll in the current layout.
+#[must_use]
+pub fn max_scroll(app: &App) -> u16 {
+    let Some(areas) = app_layout(app) else {
+        return 0;
+    };
+    let inner = inner(areas.detail);
+    let total = lines(app, inner.width).len();
+    u16::try_from(total.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
+}
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = app.theme;
+    let row = app.selected_row();
+    let block = Block::bordered()
+        .border_style(theme.border())
+        .padding(Padding::horizontal(1))
+        .title(Span::styled(format!(" {} ", row.id.title()), theme.title()))
+        .title_bottom(
+            Line::from(Span::styled(format!(" {} ", row.id), theme.dim())).right_aligned(),
+        );
+    let inner = inner(area);
+    let content = lines(app, inner.width);
+    let max = content.len().saturating_sub(usize::from(inner.height));
+    let scroll = usize::from(app.detail_scroll).min(max);
+    frame.render_widget(
+        Paragraph::new(content)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        area,
+    );
+    if max > 0 {
+        let mut state = ScrollbarState::new(max + 1)
+            .position(scroll)
+            .viewport_content_length(usize::from(inner.height));
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(Some("▲"))
+                .end_symbol(Some("▼"))
+                .thumb_style(theme.value())
+                .track_style(theme.border()),
+            area.inner(Margin::new(0, 1)),
+            &mut state,
+        );
+    }
+}
+
+/// The selected check's content, wrapped to `width`.
+#[must_use]
+pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = app.theme;
+    let row = app.selected_row();
+    let mut out = Vec::new();
+    match &row.state {
+        CheckState::Pending => {
+            out.extend(wrap(
+                &[Span::styled("· Waiting to start…", theme.pending())],
+                width,
+                2,
+            ));
+        }
+        CheckState::Running { previous } => {
+            out.extend(wrap(
+                &[
+                    Span::styled(app.spinner_frame(), theme.running()),
+                    Span::styled(" Checking…", theme.running()),
+                ],
+                width,
+                2,
+            ));
+            if let Some(previous) = previous {
+                out.push(Line::default());
+                out.push(Line::from(Span::styled(
+                    "Last result, before this re-run:",
+                    theme.dim(),
+                )));
+                out.extend(outcome_lines(app, previous, width));
+            }
+        }
+        CheckState::Done(outcome) => out.extend(outcome_lines(app, outcome, width)),
+    }
+    out
+}
+
+fn heading(app: &App, out: &mut Vec<Line<'static>>, text: &'static str) {
+    out.push(Line::default());
+    out.push(Line::from(Span::styled(text, app.theme.heading())));
+}
+
+fn outcome_lines(app: &App, outcome: &CheckOutcome, width: u16) -> Vec<Line<'static>> {
+    let theme = app.theme;
+    let mut out = Vec::new();
+    let status = outcome.status;
+    let summary = if outcome.summary.is_empty() {
+        "(no summary)"
+    } else {
+        outcome.summary.as_str()
+    };
+    out.extend(wrap(
+        &[
+            Span::styled(
+                format!("{} {}", status.mark(), status_word(status)),
+                theme.status(status),
+            ),
+            Span::raw("  "),
+            Span::styled(summary.to_string(), theme.value()),
+        ],
+        width,
+        2,
+    ));
+
+    if !outcome.details.is_empty() {
+        heading(app, &mut out, "Evidence");
+        for detail in &outcome.details {
+            out.extend(wrap(&[Span::raw(format!("  {detail}"))], width, 4));
+        }
+    }
+
+    let notable: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Status::Warn)
+        .collect();
+    if notable.len() > 1 {
+        heading(app, &mut out, "Findings");
+        for f in &notable {
+            out.extend(wrap(
+                &[
+                    Span::raw("  "),
+                    Span::styled(f.severity.mark(), theme.status(f.severity)),
+                    Span::raw(" "),
+                    Span::styled(f.cause.as_str(), theme.code()),
+                    Span::raw(format!("  {}", f.summary)),
+                ],
+                width,
+                4,
+            ));
+        }
+    }
+
+    let worst = outcome
+        .worst_finding()
+        .filter(|f| f.severity >= Status::Warn);
+    if let Some(finding) = worst {
+        let info = knowledge::cause(finding.cause);
+        heading(app, &mut out, "What this means");
+        out.extend(wrap(
+            &[
+                Span::styled(info.title.clone(), theme.value()),
+                Span::styled(format!("  ({})", finding.cause), theme.dim()),
+            ],
+            width,
+            2,
+        ));
+        for paragraph in info.explanation.split("\n\n") {
+            out.extend(wrap(&[Span::raw(paragraph.replace('\n', " "))], width, 0));
+        }
+        if !info.verify.is_empty() {
+            heading(app, &mut out, "Check it yourself");
+            for command in &info.verify {
+                out.extend(wrap(
+                    &[
+                        Span::styled("  $ ", theme.dim()),
+                        Span::styled(command.clone(), theme.code()),
+                    ],
+                    width,
+                    4,
+                ));
+            }
+        }
+        let fixes = if outcome.fixes.is_empty() {
+            &info.fixes
+        } else {
+            &outcome.fixes
+        };
+        if !fixes.is_empty() {
+            heading(app, &mut out, "Fixes");
+            for fix in fixes {
+                out.extend(wrap(
+                    &[
+                        Span::raw("  • "),
+                        Span::styled(fix.as_str(), theme.code()),
+                        Span::styled("  run: ", theme.dim()),
+                        Span::styled(format!("claude-auth-tui fix {fix}"), theme.code()),
+                    ],
+                    width,
+                    4,
+                ));
+            }
+        }
+    } else if status == Status::Pass {
+        out.push(Line::default());
+        out.push(Line::from(Span::styled(
+            "Nothing to fix here.",
+            theme.status(Status::Pass),
+        )));
+    }
+    out
+}

@@ -1,0 +1,73 @@
+//! Drawing: `view(&App, &mut Frame)` reads the state and never changes it. The layout is a pure
+//! function of the terminal size, shared with `update` (clicks, scrolling).
+
+pub mod action_bar;
+pub mod checklist;
+pub mod detail;
+pub mod header;
+pub mod help;
+pub mod too_small;
+pub mod wrap;
+
+use crate::tui::app::App;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// Below this the panes don't fit and a message replaces them.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// Where each part goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub checklist: Rect,
+    pub detail: Rect,
+    pub action_bar: Rect,
+}
+
+/// The layout for a terminal of this size, or `None` when it is too small.
+#[must_use]
+pub fn layout(area: Rect) -> Option<Areas> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let [header, body, action_bar] = Layout::vertical([
+        Constraint::Length(header::HEIGHT),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    // Wide enough for the longest title, its mark and the primary-cause marker.
+    let list_width = (area.width * 2 / 5).clamp(32, 36);
+    let [checklist, detail] =
+        Layout::horizontal([Constraint::Length(list_width), Constraint::Min(0)]).areas(body);
+    Some(Areas {
+        header,
+        checklist,
+        detail,
+        action_bar,
+    })
+}
+
+/// The layout for the size `update` last heard of.
+#[must_use]
+pub fn app_layout(app: &App) -> Option<Areas> {
+    layout(Rect::new(0, 0, app.size.0, app.size.1))
+}
+
+/// Draws the whole wizard.
+pub fn view(app: &App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let Some(areas) = layout(area) else {
+        too_small::render(app, frame, area);
+        return;
+    };
+    header::render(app, frame, areas.header);
+    checklist::render(app, frame, areas.checklist);
+    detail::render(app, frame, areas.detail);
+    action_bar::render(app, frame, areas.action_bar);
+    if app.show_help {
+        help::render(app, frame, area);
+    }
+}

@@ -1,0 +1,149 @@
+//! Word wrapping of styled text into exact lines, so the detail pane knows its height (for
+//! scrolling and the scrollbar) without rendering.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+/// Wraps `spans` (one logical line) to `width` columns. Continuation lines start with
+/// `indent` spaces; a word longer than a line is split.
+#[must_use]
+pub fn wrap(spans: &[Span<'_>], width: u16, indent: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width.max(1));
+    let indent = usize::from(indent).min(width.saturating_sub(1));
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut current: Vec<Span<'static>> = Vec::new();
+    let mut used = 0usize;
+    for span in spans {
+        for token in tokens(&span.content) {
+            let is_space = token.starts_with(' ');
+            let w = token.width();
+            if used + w <= width {
+                push(&mut current, token, span.style);
+                used += w;
+                continue;
+            }
+            if is_space {
+                // A break here: drop the spaces.
+                used = break_line(&mut lines, &mut current, indent);
+                continue;
+            }
+            if used > indent && w <= width - indent {
+                used = break_line(&mut lines, &mut current, indent);
+                push(&mut current, token, span.style);
+                used += w;
+                continue;
+            }
+            // Too long for any line: start it on a line of its own, split by characters.
+            if used > indent {
+                used = break_line(&mut lines, &mut current, indent);
+            }
+            for ch in token.chars() {
+                let mut buf = [0u8; 4];
+                let ch = &*ch.encode_utf8(&mut buf);
+                let cw = ch.width();
+                if used + cw > width && used > indent {
+                    used = break_line(&mut lines, &mut current, indent);
+                }
+                push(&mut current, ch, span.style);
+                used += cw;
+            }
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(Line::from(current));
+    }
+    for line in &mut lines {
+        trim_end(line);
+    }
+    lines
+}
+
+/// Ends the current line and starts the next with the indent; returns the width used.
+fn break_line(
+    lines: &mut Vec<Line<'static>>,
+    current: &mut Vec<Span<'static>>,
+    indent: usize,
+) -> usize {
+    lines.push(Line::from(std::mem::take(current)));
+    if indent > 0 {
+        current.push(Span::raw(" ".repeat(indent)));
+    }
+    indent
+}
+
+/// Words and runs of spaces, in order.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (i, c) in text.char_indices() {
+        let space = c == ' ';
+        if in_space.is_some_and(|s| s != space) {
+            out.push(&text[start..i]);
+            start = i;
+        }
+        in_space = Some(space);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+fn push(current: &mut Vec<Span<'static>>, text: &str, style: Style) {
+    match current.last_mut() {
+        Some(last) if last.style == style => last.content.to_mut().push_str(text),
+        _ => current.push(Span::styled(text.to_string(), style)),
+    }
+}
+
+fn trim_end(line: &mut Line<'static>) {
+    while let Some(last) = line.spans.last_mut() {
+        let trimmed = last.content.trim_end_matches(' ').len();
+        if trimmed == 0 {
+            line.spans.pop();
+        } else {
+            last.content.to_mut().truncate(trimmed);
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line<'_>]) -> Vec<String> {
+        lines.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn wraps_words_with_hanging_indent() {
+        let spans = [Span::raw(
+            "✗ Fail  the quick brown fox jumps over the lazy dog",
+        )];
+        assert_eq!(
+            text(&wrap(&spans, 20, 2)),
+            vec![
+                "✗ Fail  the quick",
+                "  brown fox jumps",
+                "  over the lazy dog"
+            ]
+        );
+    }
+
+    #[test]
+    fn splits_overlong_words_and_keeps_styles() {
+        let bold = Style::new().bold();
+        let spans = [Span::raw("see "), Span::styled("abcdefghijklmnop", bold)];
+        let lines = wrap(&spans, 8, 0);
+        assert_eq!(text(&lines), vec!["see", "abcdefgh", "ijklmnop"]);
+        assert_eq!(lines[1].spans[0].style, bold);
+    }
+
+    #[test]
+    fn empty_gives_one_empty_line() {
+        assert_eq!(wrap(&[], 10, 0).len(), 1);
+    }
+}

@@ -1,0 +1,331 @@
+//! End to end: the real binary in a pseudo-terminal, with a temp home and a cleared
+//! environment. A reader thread drains the terminal continuously into a vt100 screen.
+#![cfg(unix)]
+
+mod support;
+
+use claude_auth_tui::ids::CheckId;
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use support::TempHome;
+
+/// Generous: a loaded CI machine may take a while to start the binary and run the checks.
+const TIMEOUT: Duration = Duration::from_secs(20);
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+/// The sequence that leaves the alternate screen.
+const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("non-zero size")
+}
+
+struct Output {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+}
+
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Output>>,
+    reader: Option<JoinHandle<()>>,
+    master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    /// Starts the binary with nothing of this machine's environment but a temp home.
+    fn start(home: &TempHome, args: &[&str]) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claude-auth-tui"));
+        cmd.env_clear();
+        cmd.env("HOME", home.home());
+        cmd.env("PATH", format!("{}:/usr/bin:/bin", home.bin().display()));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env("CLAUDE_AUTH_TUI_MANAGED_DIR", home.managed());
+        cmd.cwd(home.cwd());
+        cmd.args(args);
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let output = Arc::new(Mutex::new(Output {
+            parser: vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0),
+            raw: Vec::new(),
+        }));
+        let sink = Arc::clone(&output);
+        // Drain continuously: a full pty buffer would block the child.
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let mut out = sink.lock().unwrap();
+                        out.parser.process(&buf[..n]);
+                        out.raw.extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Self {
+            child,
+            writer,
+            output,
+            reader: Some(reader),
+            master: pair.master,
+        }
+    }
+
+    fn screen_text(&self) -> String {
+        self.output.lock().unwrap().parser.screen().contents()
+    }
+
+    /// Polls until `ready` holds for the screen, or fails with the screen's contents.
+    fn wait_for(&mut self, what: &str, ready: impl Fn(&vt100::Screen) -> bool) {
+        let start = Instant::now();
+        loop {
+            if ready(self.output.lock().unwrap().parser.screen()) {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "exited ({status:?}) while waiting for {what}:\n{}",
+                    self.screen_text()
+                );
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "timed out waiting for {what}:\n{}",
+                self.screen_text()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// Resizes the terminal (the child gets SIGWINCH) and the screen model with it.
+    fn resize(&mut self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+        self.output
+            .lock()
+            .unwrap()
+            .parser
+            .screen_mut()
+            .set_size(nonzero(rows), nonzero(cols));
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("write");
+        self.writer.flush().expect("flush");
+    }
+
+    /// Waits for the child to exit and the reader to see the end of the output.
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            if start.elapsed() > TIMEOUT {
+                let _ = self.child.kill();
+                panic!("did not exit:\n{}", self.screen_text());
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        };
+        if let Some(reader) = self.reader.take() {
+            let start = Instant::now();
+            while !reader.is_finished() && start.elapsed() < TIMEOUT {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        status
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.output.lock().unwrap().raw.clone()
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+/// The checklist is up and every check has finished (the tally replaced the progress line).
+fn checks_done(screen: &vt100::Screen) -> bool {
+    let text = screen.contents();
+    CheckId::ALL.iter().all(|id| text.contains(id.title()))
+        && !text.contains(&format!("of {} done", CheckId::ALL.len()))
+        && ["failed", "passed", "skipped", "warned"]
+            .iter()
+            .any(|w| text.contains(w))
+}
+
+/// The checklist row shown in reverse video.
+fn selected(screen: &vt100::Screen) -> Option<usize> {
+    screen.rows(0, COLS).enumerate().find_map(|(row, text)| {
+        let index = CheckId::ALL
+            .iter()
+            .position(|id| text.contains(id.title()))?;
+        let row = u16::try_from(row).ok()?;
+        screen
+            .cell(row, 2)
+            .is_some_and(vt100::Cell::inverse)
+            .then_some(index)
+    })
+}
+
+fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Asserts a clean exit, the alternate screen left, and the summary printed after it.
+fn assert_restored_with_summary(session: &mut Session) {
+    let status = session.wait_exit();
+    let raw = session.raw();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(status.success(), "exit {status:?}:\n{text}");
+    let left = position(&raw, LEAVE_ALT_SCREEN).expect("the alternate screen was never left");
+    let after = String::from_utf8_lossy(&raw[left..]);
+    assert!(
+        after.contains("claude-auth-tui: ")
+            && (after.contains("Primary cause") || after.contains("No problem found")),
+        "no summary after leaving the alternate screen:\n{after}"
+    );
+    let output = session.output.lock().unwrap();
+    let screen = output.parser.screen();
+    assert!(!screen.alternate_screen());
+    assert!(!screen.hide_cursor(), "the cursor was left hidden");
+    assert!(!screen.bracketed_paste(), "bracketed paste was left on");
+    assert_eq!(
+        screen.mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "mouse capture was left on"
+    );
+}
+
+#[test]
+fn wizard_moves_opens_help_and_quits_cleanly() {
+    let home = TempHome::new();
+    let mut session = Session::start(&home, &["--offline"]);
+    session.wait_for("the checklist with every check done", checks_done);
+    {
+        let output = session.output.lock().unwrap();
+        let screen = output.parser.screen();
+        assert!(screen.alternate_screen());
+        assert!(screen.bracketed_paste());
+    }
+
+    let first =
+        selected(session.output.lock().unwrap().parser.screen()).expect("a selected checklist row");
+    let (down, up) = if first + 1 < CheckId::ALL.len() {
+        (first + 1, first)
+    } else {
+        (first, first - 1)
+    };
+    if first + 1 < CheckId::ALL.len() {
+        session.send(b"\x1b[B"); // Down
+        session.wait_for("Down to move the selection", |s| selected(s) == Some(down));
+        session.send(b"k");
+        session.wait_for("k to move it back", |s| selected(s) == Some(up));
+    } else {
+        session.send(b"k");
+        session.wait_for("k to move up", |s| selected(s) == Some(up));
+        session.send(b"j");
+        session.wait_for("j to move down", |s| selected(s) == Some(down));
+    }
+
+    session.send(b"?");
+    session.wait_for("the help overlay", |s| {
+        s.contents().contains("show every key")
+    });
+    session.send(b"\x1b"); // Esc closes help, not the wizard
+    session.wait_for("the help overlay to close", |s| {
+        !s.contents().contains("show every key") && checks_done(s)
+    });
+
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
+}
+
+#[test]
+fn resizing_below_the_minimum_shows_a_message_and_back() {
+    let home = TempHome::new();
+    let mut session = Session::start(&home, &["--offline"]);
+    session.wait_for("the checklist with every check done", checks_done);
+    session.resize(12, 50);
+    session.wait_for("the too-small message", |s| {
+        s.contents().contains("Terminal too small")
+    });
+    session.resize(ROWS, COLS);
+    session.wait_for("the checklist again", |s| {
+        checks_done(s) && !s.contents().contains("Terminal too small")
+    });
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
+}
+
+#[test]
+fn ctrl_c_quits_cleanly() {
+    let home = TempHome::new();
+    let mut session = Session::start(&home, &["--offline"]);
+    session.wait_for("the checklist with every check done", checks_done);
+    session.send(b"\x03");
+    assert_restored_with_summary(&mut session);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let home = TempHome::new();
+    let mut session = Session::start(&home, &["--offline"]);
+    session.wait_for("the checklist with every check done", checks_done);
+    let pid = session.child.process_id().expect("pid");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    assert_restored_with_summary(&mut session);
+}
+
+#[test]
+fn demo_runs_the_wizard_over_a_made_up_setup() {
+    let home = TempHome::new();
+    let mut session = Session::start(&home, &["--demo", "key-invalid"]);
+    session.wait_for("the demo's diagnosis", |s| {
+        let text = s.contents();
+        checks_done(s) && text.contains("DEMO: key-invalid") && text.contains("Primary cause")
+    });
+    assert!(session.screen_text().contains("key-invalid"));
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
+    let raw = String::from_utf8_lossy(&session.raw()).into_owned();
+    support::assert_no_leak(&raw);
+    // The demo never touched the home it was started in.
+    assert!(
+        std::fs::read_dir(home.home())
+            .unwrap()
+            .all(|e| { e.unwrap().file_name() == "project" })
+    );
+}

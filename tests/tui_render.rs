@@ -1,0 +1,418 @@
+//! Rendered frames of the wizard on ratatui's `TestBackend`: snapshots at 80x24 and 120x40, the
+//! too-small message, colour rules, and no secret on screen from a real diagnosis.
+
+mod support;
+
+use claude_auth_tui::checks::{self, CheckCtx, CheckOptions};
+use claude_auth_tui::ids::{CauseId, CheckId, FixId};
+use claude_auth_tui::outcome::{CheckOutcome, Status};
+use claude_auth_tui::secret;
+use claude_auth_tui::tui::app::{App, Header};
+use claude_auth_tui::tui::msg::Msg;
+use claude_auth_tui::tui::theme::Theme;
+use claude_auth_tui::tui::{summary, update, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use std::sync::Arc;
+use support::{FAKE_API_KEY, FAKE_OAUTH_TOKEN, TempHome, assert_no_leak};
+
+fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view(app, f)).unwrap();
+    terminal
+}
+
+fn text(buffer: &Buffer) -> String {
+    let width = usize::from(buffer.area.width);
+    buffer
+        .content()
+        .chunks(width)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn sized(mut app: App, width: u16, height: u16) -> App {
+    update(&mut app, Msg::Resize { width, height });
+    app
+}
+
+fn finish(app: &mut App, run_id: u64, outcome: CheckOutcome) {
+    update(app, Msg::CheckFinished { run_id, outcome });
+}
+
+fn no_credential_header() -> Header {
+    Header {
+        method: None,
+        masked: None,
+        source: "Claude Code has no credential to send".into(),
+        endpoint: "https://api.anthropic.com".into(),
+        endpoint_source: "default".into(),
+    }
+}
+
+fn simple(id: CheckId, status: Status, summary: &str) -> CheckOutcome {
+    let mut o = CheckOutcome::new(id);
+    o.status = status;
+    o.summary = summary.into();
+    o
+}
+
+fn shell_env_failure() -> CheckOutcome {
+    let mut o = CheckOutcome::new(CheckId::ShellEnv);
+    o.detail("ANTHROPIC_API_KEY: not set in this shell");
+    o.detail(format!(
+        "~/.zshrc:4 assigns ANTHROPIC_API_KEY = {} without `export`",
+        secret::mask(FAKE_API_KEY)
+    ));
+    o.find(
+        CauseId::KeyNotExported,
+        Status::Fail,
+        "ANTHROPIC_API_KEY is set in ~/.zshrc:4 but never exported, so `claude` cannot see it",
+    );
+    o.offer(FixId::ExportKey);
+    o.finish("")
+}
+
+/// A setup where the key in ~/.zshrc is not exported, every check done.
+fn finished(theme: Theme) -> App {
+    let mut app = App::new(theme);
+    update(&mut app, Msg::Started);
+    update(
+        &mut app,
+        Msg::Resolved {
+            run_id: 1,
+            header: no_credential_header(),
+        },
+    );
+    for o in [
+        simple(
+            CheckId::Cli,
+            Status::Pass,
+            "Claude Code 2.1.197 at ~/.local/bin/claude",
+        ),
+        shell_env_failure(),
+        simple(
+            CheckId::Oauth,
+            Status::Skip,
+            "no login stored (that is fine with a key)",
+        ),
+        simple(CheckId::Live, Status::Skip, "skipped: --offline"),
+        simple(
+            CheckId::ConfigScope,
+            Status::Pass,
+            "2 settings files read; no override of your key or endpoint",
+        ),
+        simple(
+            CheckId::Endpoint,
+            Status::Pass,
+            "requests go to https://api.anthropic.com (default)",
+        ),
+    ] {
+        finish(&mut app, 1, o);
+    }
+    app
+}
+
+/// Checks streaming in: the CLI passed, shell-env failed, the rest still running.
+fn running() -> App {
+    let mut app = App::new(Theme::default());
+    update(&mut app, Msg::Started);
+    finish(
+        &mut app,
+        1,
+        simple(
+            CheckId::Cli,
+            Status::Pass,
+            "Claude Code 2.1.197 at ~/.local/bin/claude",
+        ),
+    );
+    for _ in 0..3 {
+        update(&mut app, Msg::Tick);
+    }
+    app
+}
+
+#[test]
+fn streaming_in_80x24() {
+    let app = sized(running(), 80, 24);
+    let terminal = draw(&app, 80, 24);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("reading your setup"));
+    assert!(screen.contains("1 of 6 done"));
+    assert!(screen.contains(app.spinner_frame()));
+    insta::assert_snapshot!("streaming_80x24", terminal.backend());
+}
+
+#[test]
+fn finished_with_a_failure_80x24() {
+    let app = sized(finished(Theme::default()), 80, 24);
+    assert_eq!(
+        app.selected_id(),
+        CheckId::ShellEnv,
+        "opens on the primary cause"
+    );
+    let terminal = draw(&app, 80, 24);
+    let screen = text(terminal.backend().buffer());
+    for expected in [
+        "Credential",
+        "none",
+        "https://api.anthropic.com",
+        "API key in this shell",
+        "Primary cause",
+        "key-not-exported",
+        "Evidence",
+        "~/.zshrc:4",
+        " ?  help ",
+        " q  quit ",
+        "PgUp/Dn  scroll",
+    ] {
+        assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
+    }
+    assert_no_leak(&screen);
+    insta::assert_snapshot!("finished_80x24", terminal.backend());
+}
+
+#[test]
+fn finished_with_a_failure_120x40_shows_explanation_verify_and_fixes() {
+    let app = sized(finished(Theme::default()), 120, 40);
+    let terminal = draw(&app, 120, 40);
+    let screen = text(terminal.backend().buffer());
+    let info = claude_auth_tui::knowledge::cause(CauseId::KeyNotExported);
+    for expected in [
+        "What this means",
+        info.title.as_str(),
+        "Check it yourself",
+        "Fixes",
+        "export-key",
+        "claude-auth-tui fix export-key",
+    ] {
+        assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
+    }
+    insta::assert_snapshot!("finished_120x40", terminal.backend());
+}
+
+#[test]
+fn overflowing_detail_shows_a_scrollbar_and_scrolls() {
+    let mut app = sized(finished(Theme::default()), 80, 24);
+    let before = text(draw(&app, 80, 24).backend().buffer());
+    assert!(before.contains('▼'), "scrollbar expected:\n{before}");
+    update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::PageDown,
+        )),
+    );
+    assert!(app.detail_scroll > 0);
+    let after = text(draw(&app, 80, 24).backend().buffer());
+    assert!(before.contains("✗ Fail"));
+    assert!(
+        !after.contains("✗ Fail"),
+        "the first line scrolled away:\n{after}"
+    );
+}
+
+#[test]
+fn help_overlay_80x24_lists_every_key() {
+    let mut app = sized(finished(Theme::default()), 80, 24);
+    update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('?'),
+        )),
+    );
+    let terminal = draw(&app, 80, 24);
+    let screen = text(terminal.backend().buffer());
+    for binding in claude_auth_tui::tui::keys::BINDINGS {
+        assert!(
+            screen.contains(binding.description),
+            "{} missing:\n{screen}",
+            binding.description
+        );
+    }
+    assert!(screen.contains(" Esc  close help "));
+    insta::assert_snapshot!("help_80x24", terminal.backend());
+}
+
+#[test]
+fn too_small_50x12_shows_a_message_instead_of_the_panes() {
+    let app = sized(finished(Theme::default()), 50, 12);
+    let terminal = draw(&app, 50, 12);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("Terminal too small"));
+    assert!(screen.contains("50×12"));
+    assert!(screen.contains("60×15"));
+    assert!(!screen.contains("Checks"));
+    insta::assert_snapshot!("too_small_50x12", terminal.backend());
+}
+
+#[test]
+fn the_minimum_size_fits_every_check() {
+    let app = sized(finished(Theme::default()), 60, 15);
+    let screen = text(draw(&app, 60, 15).backend().buffer());
+    for id in CheckId::ALL {
+        assert!(
+            screen.contains(id.title()),
+            "{} missing:\n{screen}",
+            id.title()
+        );
+    }
+}
+
+fn colours(buffer: &Buffer) -> Vec<Color> {
+    buffer
+        .content()
+        .iter()
+        .flat_map(|c| [c.fg, c.bg])
+        .filter(|c| *c != Color::Reset)
+        .collect()
+}
+
+#[test]
+fn colours_are_the_16_basic_ones_and_mean_something() {
+    let app = sized(finished(Theme::default()), 80, 24);
+    let terminal = draw(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    for colour in colours(buffer) {
+        assert!(
+            !matches!(colour, Color::Rgb(..) | Color::Indexed(_)),
+            "{colour:?} needs more than 16 colours"
+        );
+    }
+    // The fail mark of shell-env (row 2 of the list) is red, the CLI's pass mark green.
+    let areas = view::layout(buffer.area).unwrap();
+    let mark = |row: u16| &buffer[(areas.checklist.x + 2, areas.checklist.y + row)];
+    assert_eq!(mark(1).symbol(), "✓");
+    assert_eq!(mark(1).fg, Color::Green);
+    assert_eq!(mark(2).symbol(), "✗");
+    assert_eq!(mark(2).fg, Color::Red);
+}
+
+#[test]
+fn no_color_uses_no_colour_at_all() {
+    let app = sized(finished(Theme::plain()), 80, 24);
+    let mut help = app.clone();
+    help.show_help = true;
+    for app in [app, help, sized(running(), 80, 24)] {
+        let mut app = app;
+        app.theme = Theme::plain();
+        let terminal = draw(&app, 80, 24);
+        assert_eq!(colours(terminal.backend().buffer()), vec![]);
+    }
+    let tmp = TempHome::new();
+    let env = tmp.env().var("NO_COLOR", "1").build();
+    assert_eq!(Theme::from_env(&env), Theme::plain());
+    let env = tmp.env().var("NO_COLOR", "").build();
+    assert_eq!(Theme::from_env(&env), Theme::default());
+}
+
+#[test]
+fn demo_badge_shows_in_the_header() {
+    let app = sized(
+        finished(Theme::default()).with_demo("key-not-exported"),
+        80,
+        24,
+    );
+    let screen = text(draw(&app, 80, 24).backend().buffer());
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .contains("DEMO: key-not-exported")
+    );
+}
+
+#[test]
+fn the_summary_names_the_problems_the_primary_cause_and_its_fix() {
+    let app = finished(Theme::default());
+    let text = summary::summary(&app);
+    assert!(
+        text.starts_with("claude-auth-tui: 1 failed, 3 passed, 2 skipped\n"),
+        "{text}"
+    );
+    assert!(text.contains("✗ API key in this shell"), "{text}");
+    assert!(
+        !text.contains("Settings scopes"),
+        "passing checks are left out:\n{text}"
+    );
+    assert!(text.contains("Primary cause: key-not-exported"), "{text}");
+    assert!(
+        text.contains("Fix: claude-auth-tui fix export-key"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'), "plain text only");
+    assert_no_leak(&text);
+    insta::assert_snapshot!("summary_finished", text);
+}
+
+#[test]
+fn the_summary_says_when_the_wizard_was_left_early() {
+    let text = summary::summary(&running().with_demo("oauth-expired"));
+    assert!(text.contains("demo \"oauth-expired\""), "{text}");
+    assert!(
+        text.contains("stopped with 1 of 6 checks done (1 passed)"),
+        "{text}"
+    );
+    assert!(!text.contains("No problem found"), "{text}");
+}
+
+/// The real pipeline, minus the terminal: a home full of fake secrets, the real checks,
+/// every row selected and drawn, and the summary: no secret anywhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_diagnosis_never_shows_a_secret() {
+    let tmp = TempHome::new();
+    tmp.fake_claude_standard();
+    tmp.write(
+        "project/.claude/settings.json",
+        &format!(
+            "{{\n  \"env\": {{\n    \"ANTHROPIC_API_KEY\": \"{}\"\n  }}\n}}\n",
+            support::FAKE_OTHER_KEY
+        ),
+    );
+    tmp.write(".zshrc", &format!("ANTHROPIC_API_KEY={FAKE_API_KEY}\n"));
+    tmp.write_credentials(1_000);
+    let env = Arc::new(
+        tmp.env()
+            .var("ANTHROPIC_API_KEY", FAKE_API_KEY)
+            .var("ANTHROPIC_AUTH_TOKEN", support::FAKE_AUTH_TOKEN)
+            .var("CLAUDE_CODE_OAUTH_TOKEN", FAKE_OAUTH_TOKEN)
+            .var("SHELL", "/bin/zsh")
+            .build(),
+    );
+    let opts = CheckOptions {
+        offline: true,
+        ..CheckOptions::default()
+    };
+    let ctx_env = Arc::clone(&env);
+    let ctx = tokio::task::spawn_blocking(move || CheckCtx::new(ctx_env, opts))
+        .await
+        .unwrap();
+    let ctx = Arc::new(ctx);
+
+    let mut app = sized(App::new(Theme::default()), 120, 40);
+    update(&mut app, Msg::Started);
+    update(
+        &mut app,
+        Msg::Resolved {
+            run_id: 1,
+            header: Header::from_ctx(&ctx),
+        },
+    );
+    for outcome in checks::run_all(Arc::clone(&ctx)).await {
+        finish(&mut app, 1, outcome);
+    }
+    assert!(app.all_done());
+    for i in 0..app.rows.len() {
+        app.selected = i;
+        for (w, h) in [(120, 40), (80, 24)] {
+            let app = sized(app.clone(), w, h);
+            let screen = text(draw(&app, w, h).backend().buffer());
+            assert_no_leak(&screen);
+        }
+    }
+    assert_no_leak(&summary::summary(&app));
+    assert_no_leak(&format!("{:?}", app.header));
+}
