@@ -299,15 +299,16 @@ fn serve(mut stream: std::net::TcpStream) {
     }
 }
 
-/// Starts the wizard in a pty; returns the child, its output buffer and the writer.
-fn spawn_wizard(
-    home: &Path,
-) -> Option<(
+/// A wizard running in a pty: the child, its output so far, the keyboard, and its start time.
+type Wizard = (
     Box<dyn portable_pty::Child + Send + Sync>,
     Arc<Mutex<Vec<u8>>>,
     Box<dyn Write + Send>,
     Instant,
-)> {
+);
+
+/// Starts the wizard in a pty.
+fn spawn_wizard(home: &Path) -> Option<Wizard> {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 30,

@@ -1339,6 +1339,40 @@ fn classify_tls(scene: &Scene<'_>, setup: &HttpSetup, tls: &rustls::Error, out: 
     );
 }
 
+/// Tests a key the user is about to save (the export-key fix), against the endpoint Claude Code
+/// would use, with the same request and classification as the live check. `Err` holds a
+/// plain-words reason without the key.
+pub async fn validate_api_key(
+    env: std::sync::Arc<Environment>,
+    key: &str,
+    timeout: Duration,
+) -> Result<String, String> {
+    let opts = super::CheckOptions {
+        offline: false,
+        timeout,
+    };
+    let mut ctx = tokio::task::spawn_blocking(move || CheckCtx::new(env, opts))
+        .await
+        .map_err(|e| format!("internal error: {e}"))?;
+    let candidate = Credential {
+        method: Method::ApiKey,
+        source: "the new key".to_string(),
+        origin: crate::resolve::Origin::Shell,
+        secret: Some(key.to_string()),
+    };
+    for auth in [&mut ctx.auth, &mut ctx.auth_print] {
+        auth.effective = Some(candidate.clone());
+        auth.also_sent.clear();
+        auth.shadowed.clear();
+        auth.helper = None;
+    }
+    let outcome = run(&ctx).await;
+    match outcome.status {
+        Status::Fail => Err(crate::secret::scrub(&outcome.summary, &[key])),
+        _ => Ok(crate::secret::scrub(&outcome.summary, &[key])),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1382,39 +1416,5 @@ mod tests {
         let s = snippet(&format!("a\n  b {}", "x".repeat(400)));
         assert!(s.starts_with("a b x"));
         assert!(s.chars().count() <= 161);
-    }
-}
-
-/// Tests a key the user is about to save (the export-key fix), against the endpoint Claude Code
-/// would use, with the same request and classification as the live check. `Err` holds a
-/// plain-words reason without the key.
-pub async fn validate_api_key(
-    env: std::sync::Arc<Environment>,
-    key: &str,
-    timeout: Duration,
-) -> Result<String, String> {
-    let opts = super::CheckOptions {
-        offline: false,
-        timeout,
-    };
-    let mut ctx = tokio::task::spawn_blocking(move || CheckCtx::new(env, opts))
-        .await
-        .map_err(|e| format!("internal error: {e}"))?;
-    let candidate = Credential {
-        method: Method::ApiKey,
-        source: "the new key".to_string(),
-        origin: crate::resolve::Origin::Shell,
-        secret: Some(key.to_string()),
-    };
-    for auth in [&mut ctx.auth, &mut ctx.auth_print] {
-        auth.effective = Some(candidate.clone());
-        auth.also_sent.clear();
-        auth.shadowed.clear();
-        auth.helper = None;
-    }
-    let outcome = run(&ctx).await;
-    match outcome.status {
-        Status::Fail => Err(crate::secret::scrub(&outcome.summary, &[key])),
-        _ => Ok(crate::secret::scrub(&outcome.summary, &[key])),
     }
 }
