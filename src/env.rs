@@ -159,6 +159,25 @@ impl Environment {
             .filter(|v| !v.is_empty())
     }
 
+    /// A copy with one variable set: what a new terminal would see after a fix saved it to the
+    /// profile. The wizard labels such a view; the real process environment is unchanged.
+    #[must_use]
+    pub fn with_var(&self, name: &str, value: &str) -> Self {
+        let mut copy = self.clone();
+        copy.vars.insert(name.to_string(), value.to_string());
+        copy.non_utf8.remove(name);
+        copy
+    }
+
+    /// A copy without one variable (after a fix commented out its profile line).
+    #[must_use]
+    pub fn without_var(&self, name: &str) -> Self {
+        let mut copy = self.clone();
+        copy.vars.remove(name);
+        copy.non_utf8.remove(name);
+        copy
+    }
+
     /// A variable's raw value, empty or not.
     #[must_use]
     pub fn raw_var(&self, name: &str) -> Option<&str> {
