@@ -3,13 +3,12 @@
 //! while every request fails).
 
 use super::CheckCtx;
+use super::child::{self, ChildError};
 use crate::env::Environment;
 use crate::ids::{CauseId, CheckId};
 use crate::outcome::{CheckOutcome, Status};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
 
 /// Each `claude` invocation gets this long.
 pub const CLI_TIMEOUT: Duration = Duration::from_secs(5);
@@ -130,43 +129,17 @@ struct Answer {
 
 /// Runs `claude ARGS` with the snapshot's environment, bounded in time and output.
 async fn run_claude(env: &Environment, program: &Path, args: &[&str]) -> Result<Answer, String> {
-    let mut cmd = tokio::process::Command::new(program);
-    cmd.args(args)
-        .env_clear()
-        .envs(env.vars())
-        .current_dir(env.cwd())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = cmd.spawn().map_err(|e| format!("could not start: {e}"))?;
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let work = async {
-        let mut out = Vec::new();
-        let mut err = Vec::new();
-        // Read both pipes at once: a child filling stderr must not block on a full pipe.
-        let read_out = async {
-            if let Some(s) = stdout.as_mut() {
-                let _ = s.take(256 * 1024).read_to_end(&mut out).await;
-            }
-        };
-        let read_err = async {
-            if let Some(s) = stderr.as_mut() {
-                let _ = s.take(256 * 1024).read_to_end(&mut err).await;
-            }
-        };
-        tokio::join!(read_out, read_err);
-        (out, err, child.wait().await)
-    };
-    match tokio::time::timeout(CLI_TIMEOUT, work).await {
-        Err(_) => Err(format!("did not answer within {} s", CLI_TIMEOUT.as_secs())),
-        Ok((_, _, Err(e))) => Err(format!("failed: {e}")),
-        Ok((out, err, Ok(status))) => Ok(Answer {
-            code: status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out).into_owned(),
-            stderr: String::from_utf8_lossy(&err).into_owned(),
+    match child::run_bounded(env, program, args, CLI_TIMEOUT, 256 * 1024).await {
+        Ok(o) => Ok(Answer {
+            code: o.code.unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
         }),
+        Err(ChildError::TimedOut) => {
+            Err(format!("did not answer within {} s", CLI_TIMEOUT.as_secs()))
+        }
+        Err(ChildError::CouldNotStart(e)) => Err(format!("could not start: {e}")),
+        Err(ChildError::Failed(e)) => Err(format!("failed: {e}")),
     }
 }
 

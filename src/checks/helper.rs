@@ -1,11 +1,10 @@
 //! Runs an `apiKeyHelper` command the way the CLI does (`sh -c`, 10 s limit here), capturing its
 //! output without ever printing it whole.
 
+use super::child::{self, ChildError};
 use crate::env::Environment;
 use crate::secret;
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
 
 /// How long a helper may run before we give up on it.
 pub const HELPER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -54,64 +53,28 @@ impl HelperRun {
 
 /// Runs `sh -c COMMAND` with the snapshot's environment, in its working folder.
 pub async fn run(env: &Environment, command: &str) -> HelperRun {
-    let mut cmd = tokio::process::Command::new("sh");
-    cmd.arg("-c")
-        .arg(command)
-        .env_clear()
-        .envs(env.vars())
-        .current_dir(env.cwd())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => return HelperRun::CouldNotStart(e.to_string()),
-    };
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let work = async {
-        let mut out = Vec::new();
-        let mut err = Vec::new();
-        // Read both pipes at once: a child filling stderr must not block on a full pipe.
-        let read_out = async {
-            if let Some(s) = stdout.as_mut() {
-                let _ = s.take(MAX_OUTPUT).read_to_end(&mut out).await;
+    let (out, err, code) =
+        match child::run_bounded(env, "sh", &["-c", command], HELPER_TIMEOUT, MAX_OUTPUT).await {
+            Ok(o) => (o.stdout, o.stderr, o.code),
+            Err(ChildError::TimedOut) => return HelperRun::TimedOut,
+            Err(ChildError::CouldNotStart(e) | ChildError::Failed(e)) => {
+                return HelperRun::CouldNotStart(e);
             }
         };
-        let read_err = async {
-            if let Some(s) = stderr.as_mut() {
-                let _ = s.take(MAX_OUTPUT).read_to_end(&mut err).await;
-            }
-        };
-        tokio::join!(read_out, read_err);
-        let status = child.wait().await;
-        (out, err, status)
-    };
-    let Ok((out, err, status)) = tokio::time::timeout(HELPER_TIMEOUT, work).await else {
-        return HelperRun::TimedOut;
-    };
     let out = String::from_utf8_lossy(&out).trim().to_string();
-    match status {
-        Ok(s) if s.success() => {
-            if out.is_empty() {
-                HelperRun::Empty
-            } else {
-                HelperRun::Value(out)
-            }
-        }
-        Ok(s) => {
+    match code {
+        Some(0) if out.is_empty() => HelperRun::Empty,
+        Some(0) => HelperRun::Value(out),
+        _ => {
             let stderr = String::from_utf8_lossy(&err);
-            let stderr = stderr.trim();
-            let shown: String = stderr.chars().take(400).collect();
+            let shown: String = stderr.trim().chars().take(400).collect();
             HelperRun::Failed {
-                status: s.code().map_or_else(
+                status: code.map_or_else(
                     || "killed by a signal".to_string(),
                     |c| format!("exited {c}"),
                 ),
                 stderr: secret::scrub(&shown, &[&out]),
             }
         }
-        Err(e) => HelperRun::CouldNotStart(e.to_string()),
     }
 }
