@@ -39,6 +39,11 @@ struct Session {
 impl Session {
     /// Starts the binary with nothing of this machine's environment but a temp home.
     fn start(home: &TempHome, args: &[&str]) -> Self {
+        Self::start_with(home, args, &[])
+    }
+
+    /// Like `start`, with a few more variables.
+    fn start_with(home: &TempHome, args: &[&str], vars: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -54,6 +59,9 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env("LANG", "C.UTF-8");
         cmd.env("CLAUDE_AUTH_TUI_MANAGED_DIR", home.managed());
+        for (name, value) in vars {
+            cmd.env(name, value);
+        }
         cmd.cwd(home.cwd());
         cmd.args(args);
         let child = pair.slave.spawn_command(cmd).expect("spawn");
@@ -328,4 +336,204 @@ fn demo_runs_the_wizard_over_a_made_up_setup() {
             .unwrap()
             .all(|e| { e.unwrap().file_name() == "project" })
     );
+}
+
+/// The checklist row of `id`, as shown (the checklist is the left 36 columns at most).
+fn row_of(screen: &vt100::Screen, id: CheckId) -> Option<String> {
+    screen.rows(0, 36).find(|text| text.contains(id.title()))
+}
+
+/// The whole fix flow in a real terminal: a key that sits in ~/.bashrc while the shell is zsh;
+/// `f`, the key pasted into the masked input, the diff, `y`; ~/.zshrc now exports it, a backup
+/// exists, and the check turns green as a new terminal will see it. Then `u`, `y`: the exact
+/// bytes come back.
+#[test]
+fn export_key_fix_then_undo_in_a_real_terminal() {
+    let home = TempHome::new();
+    home.fake_claude_standard();
+    let zshrc_before = "# my zsh setup\nalias ll='ls -l'\n";
+    let zshrc = home.write(".zshrc", zshrc_before);
+    home.write(
+        ".bashrc",
+        &format!("export ANTHROPIC_API_KEY={}\n", support::FAKE_OTHER_KEY),
+    );
+    let mut session = Session::start_with(&home, &["--offline"], &[("SHELL", "/bin/zsh")]);
+    session.wait_for("the diagnosis", |s| {
+        checks_done(s) && s.contents().contains("key-not-exported")
+    });
+    session.wait_for("shell-env failing and selected", |s| {
+        row_of(s, CheckId::ShellEnv).is_some_and(|r| r.contains('✗'))
+            && selected(s) == CheckId::ALL.iter().position(|c| *c == CheckId::ShellEnv)
+            && s.contents().contains("export-key")
+    });
+
+    session.send(b"f");
+    session.wait_for("the key input", |s| {
+        s.contents().contains("Paste your Anthropic API key")
+    });
+    // A bracketed paste, as a terminal sends it.
+    session.send(format!("\x1b[200~{FAKE_KEY}\n\x1b[201~").as_bytes());
+    session.wait_for("the key, masked", |s| {
+        s.contents().contains("ends in …AbCd")
+    });
+    session.send(b"\r");
+    session.wait_for("the confirm screen with the diff", |s| {
+        let text = s.contents();
+        text.contains("+export ANTHROPIC_API_KEY='sk-ant-api03-…AbCd'")
+            && text.contains("yes, do it")
+    });
+    session.send(b"y");
+    session.wait_for("the fix applied and shell-env green", |s| {
+        let text = s.contents();
+        text.contains("press u to undo")
+            && text.contains("as a new terminal will see it")
+            && row_of(s, CheckId::ShellEnv).is_some_and(|r| r.contains('✓'))
+    });
+    let after = std::fs::read_to_string(&zshrc).unwrap();
+    assert!(
+        after.starts_with(zshrc_before)
+            && after.contains(&format!("export ANTHROPIC_API_KEY='{FAKE_KEY}'")),
+        "{after}"
+    );
+    let backups: Vec<_> = std::fs::read_dir(home.home().join(".claude-auth-tui/backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(
+        std::fs::read_to_string(backups[0].join(".zshrc")).unwrap(),
+        zshrc_before,
+        "the backup holds the original"
+    );
+
+    session.send(b"u");
+    session.wait_for("the undo confirmation", |s| {
+        let text = s.contents();
+        text.contains("Undo export-key") && text.contains("~/.zshrc: restored from")
+    });
+    session.send(b"y");
+    session.wait_for("the undo done", |s| {
+        let text = s.contents();
+        text.contains("Undid export-key") && !text.contains("as a new terminal will see it")
+    });
+    assert_eq!(std::fs::read(&zshrc).unwrap(), zshrc_before.as_bytes());
+    session.wait_for("the checks re-run", checks_done);
+
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
+    let raw = String::from_utf8_lossy(&session.raw()).into_owned();
+    support::assert_no_leak(&raw);
+    assert!(
+        raw.contains("export-key (~/.zshrc"),
+        "the summary lists the fix"
+    );
+}
+
+/// The key pasted in the end-to-end test (the support module's `FAKE_API_KEY`).
+const FAKE_KEY: &str = support::FAKE_API_KEY;
+
+/// `p`, an error pasted, Ctrl-S: the verdict; Enter jumps to the check behind it.
+#[test]
+fn paste_an_error_in_a_real_terminal() {
+    let home = TempHome::new();
+    let mut session = Session::start(&home, &["--offline"]);
+    session.wait_for("the checklist with every check done", checks_done);
+    session.send(b"p");
+    session.wait_for("the paste input", |s| {
+        s.contents().contains("Paste an error message")
+    });
+    session.send(b"\x1b[200~Error: 401 OAuth token has expired. Please obtain a new token or refresh your existing token.\x1b[201~");
+    session.wait_for("the pasted text", |s| {
+        s.contents().contains("OAuth token has expired")
+    });
+    session.send(b"\x13"); // Ctrl-S
+    session.wait_for("the verdict", |s| {
+        let text = s.contents();
+        text.contains("What this error means") && text.contains("oauth-expired")
+    });
+    session.send(b"\r");
+    let oauth = CheckId::ALL.iter().position(|c| *c == CheckId::Oauth);
+    session.wait_for("the OAuth check selected", |s| {
+        selected(s) == oauth && !s.contents().contains("What this error means")
+    });
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
+}
+
+/// relogin hands the terminal to `claude auth login` and takes it back: a failed login keeps its
+/// words on screen until Enter, a good one turns the OAuth check green.
+#[test]
+fn relogin_steps_aside_for_the_login_and_comes_back() {
+    let home = TempHome::new();
+    // A stand-in CLI whose login fails once, then writes a login that is valid for years.
+    home.fake_claude(
+        r#"case "$1 $2" in
+  "--version "*) echo "2.1.197 (Claude Code)";;
+  "auth status") echo '{"loggedIn": false, "authMethod": "none", "apiProvider": "firstParty"}'; exit 1;;
+  "auth login")
+    if [ -f "$HOME/.tried" ]; then
+      mkdir -p "$HOME/.claude"
+      printf '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-E2EloginTOKEN5555555555555555555555555555555555555555-Ok01","refreshToken":"sk-ant-ort01-E2ErefreshTOKEN66666666666666666666666666666666666-Ok02","expiresAt":4102444800000,"scopes":["user:inference","user:profile"],"subscriptionType":"max"}}' > "$HOME/.claude/.credentials.json"
+      chmod 600 "$HOME/.claude/.credentials.json"
+      echo "LOGIN-OK"
+    else
+      touch "$HOME/.tried"
+      echo "LOGIN-FAILED: the browser could not be opened" >&2
+      exit 1
+    fi;;
+  *) exit 1;;
+esac"#,
+    );
+    let mut session = Session::start(&home, &["--offline"]);
+    let oauth = CheckId::ALL.iter().position(|c| *c == CheckId::Oauth);
+    session.wait_for("the diagnosis: no login", |s| {
+        checks_done(s) && s.contents().contains("no-credentials")
+    });
+    // Select the OAuth check (the primary cause may sit on another check).
+    for _ in 0..CheckId::ALL.len() {
+        let now = selected(session.output.lock().unwrap().parser.screen());
+        if now == oauth {
+            break;
+        }
+        session.send(if now > oauth { b"k" } else { b"j" });
+        session.wait_for("the selection to move", |s| selected(s) != now);
+    }
+    session.wait_for("the OAuth check selected", |s| selected(s) == oauth);
+
+    session.send(b"f");
+    session.wait_for("the relogin confirmation with the headless route", |s| {
+        let text = s.contents();
+        text.contains("Log in again (relogin)")
+            && text.contains("claude auth login")
+            && text.contains("claude setup-token")
+    });
+    session.send(b"y");
+    session.wait_for("the failed login's words, outside the wizard", |s| {
+        let text = s.contents();
+        !s.alternate_screen()
+            && text.contains("LOGIN-FAILED")
+            && text.contains("Press Enter to go back")
+    });
+    session.send(b"\r");
+    session.wait_for("the wizard back, with the exit status", |s| {
+        s.alternate_screen() && s.contents().contains("ended with exit status: 1")
+    });
+
+    session.send(b"f");
+    session.wait_for("the confirmation again", |s| {
+        s.contents().contains("yes, do it")
+    });
+    session.send(b"y");
+    session.wait_for("the login done and the OAuth check green", |s| {
+        let text = s.contents();
+        s.alternate_screen()
+            && text.contains("`claude auth login` finished")
+            && row_of(s, CheckId::Oauth).is_some_and(|r| r.contains('✓'))
+    });
+    let raw = String::from_utf8_lossy(&session.raw()).into_owned();
+    assert!(raw.contains("LOGIN-OK"), "the login ran in this terminal");
+
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
+    support::assert_no_leak(&String::from_utf8_lossy(&session.raw()));
 }

@@ -16,7 +16,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use std::sync::Arc;
-use support::{FAKE_API_KEY, FAKE_OAUTH_TOKEN, TempHome, assert_no_leak};
+use support::{FAKE_API_KEY, FAKE_OAUTH_TOKEN, FAKE_OTHER_KEY, TempHome, assert_no_leak};
 
 fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
@@ -167,7 +167,7 @@ fn finished_with_a_failure_80x24() {
         "~/.zshrc:4",
         " ?  help ",
         " q  quit ",
-        "PgUp/Dn  scroll",
+        " f  fix ",
     ] {
         assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
     }
@@ -186,8 +186,8 @@ fn finished_with_a_failure_120x40_shows_explanation_verify_and_fixes() {
         info.title.as_str(),
         "Check it yourself",
         "Fixes",
-        "export-key",
-        "claude-auth-tui fix export-key",
+        " 1  export-key  Save an API key in your shell profile",
+        "Press 1 or f",
     ] {
         assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
     }
@@ -225,7 +225,10 @@ fn help_overlay_80x24_lists_every_key() {
     );
     let terminal = draw(&app, 80, 24);
     let screen = text(terminal.backend().buffer());
-    for binding in claude_auth_tui::tui::keys::BINDINGS {
+    for binding in claude_auth_tui::tui::keys::BINDINGS
+        .iter()
+        .filter(|b| b.in_help)
+    {
         assert!(
             screen.contains(binding.description),
             "{} missing:\n{screen}",
@@ -415,4 +418,351 @@ async fn a_real_diagnosis_never_shows_a_secret() {
     }
     assert_no_leak(&summary::summary(&app));
     assert_no_leak(&format!("{:?}", app.header));
+}
+
+// ---- Dialogs: the fix menu, the masked key input, the confirm screen, paste an error ----
+
+use claude_auth_tui::classify::classify;
+use claude_auth_tui::fixes::{self, FixInput};
+use claude_auth_tui::tui::fix_flow::{Applied, PlanView};
+use claude_auth_tui::tui::modal::{Confirm, Confirming, Explained, Message, Modal, Tone};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn press(app: &mut App, code: KeyCode) {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn with_modal(width: u16, height: u16, modal: Modal) -> App {
+    let mut app = sized(finished(Theme::default()), width, height);
+    app.modal = Some(modal);
+    app
+}
+
+/// Draws at every size the wizard supports and checks no secret shows; returns the text at
+/// `width` × `height`.
+fn screen_of(app: &App, width: u16, height: u16) -> String {
+    for (w, h) in [(60, 15), (80, 24), (120, 40)] {
+        let mut small = app.clone();
+        update(
+            &mut small,
+            Msg::Resize {
+                width: w,
+                height: h,
+            },
+        );
+        assert_no_leak(&text(draw(&small, w, h).backend().buffer()));
+    }
+    let screen = text(draw(app, width, height).backend().buffer());
+    assert_no_leak(&screen);
+    screen
+}
+
+#[test]
+fn the_detail_pane_numbers_the_fixes_and_the_bar_offers_f() {
+    let app = sized(finished(Theme::default()), 120, 40);
+    let screen = screen_of(&app, 120, 40);
+    assert!(
+        screen.contains(" 1  export-key  Save an API key in your shell profile"),
+        "{screen}"
+    );
+    assert!(screen.contains(" f  fix "), "{screen}");
+}
+
+#[test]
+fn fix_menu_80x24() {
+    let app = with_modal(
+        80,
+        24,
+        Modal::FixMenu {
+            check: CheckId::Live,
+            fixes: vec![FixId::ExportKey, FixId::OpenConsole],
+            selected: 1,
+        },
+    );
+    let screen = screen_of(&app, 80, 24);
+    for expected in [
+        "Fixes for: Live check against the API",
+        "export-key",
+        "Open the Console's API key page",
+        "Esc  cancel",
+    ] {
+        assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
+    }
+    insta::assert_snapshot!("fix_menu_80x24", draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn the_key_input_shows_dots_and_only_the_last_four() {
+    let mut app = sized(finished(Theme::default()), 80, 24);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE)),
+    );
+    update(&mut app, Msg::Paste(FAKE_API_KEY.into()));
+    let screen = screen_of(&app, 80, 24);
+    assert!(screen.contains("••••••••••"), "{screen}");
+    assert!(screen.contains("ends in …AbCd"), "{screen}");
+    assert!(
+        !screen.contains("FAKE"),
+        "no character of the key but the last 4:\n{screen}"
+    );
+    assert!(screen.contains("Enter  save the key"), "{screen}");
+    insta::assert_snapshot!("key_input_80x24", draw(&app, 80, 24).backend());
+    // A refused key is explained under the input.
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let Some(Modal::KeyInput(k)) = &app.modal else {
+        panic!()
+    };
+    let op = k.pending.unwrap();
+    update(
+        &mut app,
+        Msg::KeyRejected {
+            op,
+            reason: "the API key was rejected (401: invalid x-api-key)".into(),
+        },
+    );
+    let screen = screen_of(&app, 80, 24);
+    assert!(
+        screen.contains("The API did not accept this key"),
+        "{screen}"
+    );
+    assert!(screen.contains("nothing entered yet"), "{screen}");
+}
+
+/// A real export-key plan over a temp home, as the runtime turns it into a view.
+fn real_export_key_plan() -> (TempHome, PlanView) {
+    let tmp = TempHome::new();
+    tmp.write(".zshrc", "# my zsh\nalias ll='ls -l'\n");
+    tmp.write(
+        ".bashrc",
+        &format!("export ANTHROPIC_API_KEY={FAKE_OTHER_KEY}\n"),
+    );
+    let env = tmp.env().var("SHELL", "/bin/zsh").build();
+    let input = FixInput {
+        key: Some(FAKE_API_KEY.to_string()),
+        ..FixInput::default()
+    };
+    let plan = fixes::plan(FixId::ExportKey, &env, &input).unwrap();
+    let view = claude_auth_tui::tui::work::plan_view(&plan, &env, None);
+    (tmp, view)
+}
+
+#[test]
+fn the_confirm_screen_shows_the_diff_masked_and_coloured() {
+    let (_tmp, view) = real_export_key_plan();
+    assert_no_leak(&format!("{view:?}"));
+    let app = with_modal(
+        100,
+        30,
+        Modal::Confirm(Confirm {
+            op: 1,
+            what: Confirming::Fix(view),
+            scroll: 0,
+        }),
+    );
+    let screen = screen_of(&app, 100, 30);
+    for expected in [
+        "Save an API key in your shell profile (export-key)",
+        "--- ~/.zshrc",
+        "+++ ~/.zshrc",
+        "+export ANTHROPIC_API_KEY='sk-ant-api03-…AbCd'",
+        "y  yes, do it",
+        "n  no",
+        "source ~/.zshrc",
+    ] {
+        assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
+    }
+    // Added lines are green.
+    let terminal = draw(&app, 100, 30);
+    let buffer = terminal.backend().buffer();
+    let row = screen
+        .lines()
+        .position(|l| l.contains("+export ANTHROPIC_API_KEY"))
+        .unwrap();
+    let col = screen
+        .lines()
+        .nth(row)
+        .unwrap()
+        .chars()
+        .position(|c| c == '+')
+        .unwrap();
+    let cell = &buffer[(u16::try_from(col).unwrap(), u16::try_from(row).unwrap())];
+    assert_eq!(cell.fg, Color::Green);
+}
+
+#[test]
+fn confirm_80x24_scrolls_a_long_plan() {
+    let preview: String = (0..40).map(|i| format!("+line {i}\n")).collect();
+    let view = PlanView {
+        fix: FixId::ApproveKey,
+        summary: "Approve the API key sk-ant-api03-…AbCd for interactive sessions.".into(),
+        preview: format!("--- ~/.claude.json\n+++ ~/.claude.json\n@@ -1,2 +1,42 @@\n{preview}"),
+        notes: vec!["To decline it again later, run `claude-auth-tui undo` now.".into()],
+        command: None,
+        interactive: false,
+        files: vec!["~/.claude.json".into()],
+        key_check: None,
+        url: None,
+    };
+    let mut app = with_modal(
+        80,
+        24,
+        Modal::Confirm(Confirm {
+            op: 1,
+            what: Confirming::Fix(view),
+            scroll: 0,
+        }),
+    );
+    let screen = screen_of(&app, 80, 24);
+    assert!(screen.contains('▼'), "a scrollbar:\n{screen}");
+    assert!(screen.contains("PgUp/Dn  scroll"), "{screen}");
+    insta::assert_snapshot!("confirm_80x24", draw(&app, 80, 24).backend());
+    press(&mut app, KeyCode::PageDown);
+    let scrolled = screen_of(&app, 80, 24);
+    assert!(!scrolled.contains("Approve the API key"), "{scrolled}");
+}
+
+#[test]
+fn paste_input_and_its_verdict() {
+    let mut app = sized(finished(Theme::default()), 100, 30);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)),
+    );
+    update(
+        &mut app,
+        Msg::Paste(
+            format!("$ claude -p hi\nInvalid API key · Fix external API key\nkey: {FAKE_API_KEY}")
+                .into(),
+        ),
+    );
+    let screen = screen_of(&app, 100, 30);
+    assert!(screen.contains("Paste an error message"), "{screen}");
+    assert!(
+        screen.contains("Invalid API key · Fix external API key"),
+        "{screen}"
+    );
+    assert!(screen.contains("Ctrl-S  explain"), "{screen}");
+    assert!(screen.contains("Esc  cancel"), "{screen}");
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let screen = screen_of(&app, 100, 30);
+    let info = claude_auth_tui::knowledge::cause(CauseId::KeyInvalid);
+    for expected in [
+        "What this error means",
+        "key-invalid",
+        info.title.as_str(),
+        "Confidence",
+        "Matched",
+        "“Invalid API key · Fix external API key”",
+        "What this means",
+        "Fixes",
+        "export-key",
+        "Enter  close",
+    ] {
+        assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
+    }
+    insta::assert_snapshot!("paste_verdict_100x30", draw(&app, 100, 30).backend());
+}
+
+#[test]
+fn an_unrecognised_paste_says_so_with_the_nearest_causes() {
+    let classification = classify("something about my proxy and a certificate went wrong");
+    assert!(classification.cause.is_none());
+    let app = with_modal(
+        100,
+        30,
+        Modal::Explained(Explained {
+            classification: classification.clone(),
+            scroll: 0,
+        }),
+    );
+    let screen = screen_of(&app, 100, 30);
+    assert!(screen.contains("No match"), "{screen}");
+    assert!(
+        screen.contains("No known Claude Code error message was recognised"),
+        "{screen}"
+    );
+    if let Some(nearest) = classification.candidates.first() {
+        assert!(screen.contains(nearest.cause.as_str()), "{screen}");
+    }
+}
+
+#[test]
+fn after_a_fix_the_status_line_and_the_header_say_what_happened() {
+    let mut app = sized(finished(Theme::default()), 100, 30);
+    update(
+        &mut app,
+        Msg::FixApplied {
+            op: 1,
+            result: Ok(Applied {
+                fix: FixId::ExportKey,
+                entry_id: "20261125T000000Z-export-key-1".into(),
+                files: vec!["~/.zshrc".into()],
+                backup_dir: Some(
+                    "~/.claude-auth-tui/backups/20261125T000000Z-export-key-1/".into(),
+                ),
+                command: None,
+                reload: Some("source ~/.zshrc".into()),
+                url: None,
+                view_label: Some("as a new terminal will see it".into()),
+            }),
+        },
+    );
+    let screen = screen_of(&app, 100, 30);
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(
+        lines[0].contains("as a new terminal will see it"),
+        "{screen}"
+    );
+    let bottom = lines[lines.len() - 5..].join("\n");
+    for expected in ["press u to undo", "`source ~/.zshrc`", " c  copy "] {
+        assert!(bottom.contains(expected), "{expected:?} missing:\n{bottom}");
+    }
+    // The layout made room: the panes end above the status line.
+    let areas = view::layout_for(&app, ratatui::layout::Rect::new(0, 0, 100, 30)).unwrap();
+    assert!(areas.status.height >= 2);
+    assert_eq!(areas.detail.bottom(), areas.status.y);
+}
+
+#[test]
+fn messages_read_as_news_or_as_a_problem() {
+    let app = with_modal(
+        80,
+        24,
+        Modal::Message(Message::new(
+            "Cannot undo",
+            Tone::Problem,
+            vec![
+                "~/.zshrc changed after the fix; undo refuses so that your later edits are not lost."
+                    .into(),
+                "Nothing was restored.".into(),
+            ],
+        )),
+    );
+    let screen = screen_of(&app, 80, 24);
+    assert!(screen.contains("Cannot undo"), "{screen}");
+    assert!(screen.contains("Nothing was restored."), "{screen}");
+    assert!(screen.contains("Enter  close"), "{screen}");
+}
+
+#[test]
+fn no_color_dialogs_use_no_colour() {
+    let (_tmp, view) = real_export_key_plan();
+    let mut app = with_modal(
+        100,
+        30,
+        Modal::Confirm(Confirm {
+            op: 1,
+            what: Confirming::Fix(view),
+            scroll: 0,
+        }),
+    );
+    app.theme = Theme::plain();
+    assert_eq!(colours(draw(&app, 100, 30).backend().buffer()), vec![]);
 }

@@ -1,10 +1,11 @@
 //! The wizard's state. Plain data: `update` changes it, `view` reads it.
 
 use crate::checks::{CheckCtx, PrimaryCause};
-use crate::ids::CheckId;
+use crate::ids::{CheckId, FixId};
 use crate::outcome::{CheckOutcome, Status};
 use crate::resolve::{Method, Provider};
 use crate::secret;
+use crate::tui::modal::{Modal, Tone};
 use crate::tui::theme::Theme;
 
 /// Spinner frames, advanced by `Msg::Tick` while a check runs.
@@ -160,6 +161,38 @@ fn provider_label(provider: Provider) -> &'static str {
     }
 }
 
+/// The line above the action bar: what the last fix, undo or report did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusLine {
+    pub tone: Tone,
+    pub text: String,
+    /// What `c` copies (a command, a path, a URL), if anything. Never a secret.
+    pub copy: Option<String>,
+    pub copied: bool,
+}
+
+impl StatusLine {
+    #[must_use]
+    pub fn new(tone: Tone, text: impl Into<String>) -> Self {
+        Self {
+            tone,
+            text: text.into(),
+            copy: None,
+            copied: false,
+        }
+    }
+}
+
+/// A fix applied in this session, for the summary printed on the way out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedFix {
+    pub fix: FixId,
+    pub entry_id: String,
+    pub files: Vec<String>,
+    pub backup_dir: Option<String>,
+    pub undone: bool,
+}
+
 /// The whole wizard state.
 #[derive(Clone, Debug)]
 pub struct App {
@@ -183,6 +216,17 @@ pub struct App {
     /// The demo's name, shown as a badge, when running `--demo`.
     pub demo: Option<String>,
     pub quitting: bool,
+    /// The dialog on top, if any.
+    pub modal: Option<Modal>,
+    pub status: Option<StatusLine>,
+    /// Set when the checks no longer look at this shell's environment but at what a new
+    /// terminal will have after a fix (shown in the header).
+    pub view_label: Option<String>,
+    /// `--offline`: a new key is not checked against the API.
+    pub offline: bool,
+    /// Fixes applied in this session.
+    pub applied: Vec<AppliedFix>,
+    next_op: u64,
 }
 
 impl Default for App {
@@ -216,6 +260,12 @@ impl App {
             theme,
             demo: None,
             quitting: false,
+            modal: None,
+            status: None,
+            view_label: None,
+            offline: false,
+            applied: Vec::new(),
+            next_op: 0,
         }
     }
 
@@ -267,7 +317,24 @@ impl App {
     /// True while a spinner shows: the only time the runtime ticks.
     #[must_use]
     pub fn is_animating(&self) -> bool {
-        self.any_running()
+        self.any_running() || self.modal.as_ref().is_some_and(Modal::is_waiting)
+    }
+
+    /// Whether key presses go to a text input.
+    #[must_use]
+    pub fn is_typing(&self) -> bool {
+        self.modal.as_ref().is_some_and(Modal::is_typing)
+    }
+
+    /// A new operation id: results come back tagged with it, and stale ones are dropped.
+    pub(crate) fn next_op(&mut self) -> u64 {
+        self.next_op += 1;
+        self.next_op
+    }
+
+    /// The id `next_op` will hand out.
+    pub(crate) fn peek_op(&self) -> u64 {
+        self.next_op + 1
     }
 
     #[must_use]

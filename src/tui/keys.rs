@@ -2,6 +2,8 @@
 //! so what the bar shows is exactly what works right now.
 
 use crate::tui::app::App;
+use crate::tui::fix_flow;
+use crate::tui::modal::Modal;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// What a key does. `update` applies it.
@@ -11,10 +13,33 @@ pub enum Action {
     SelectNext,
     Rerun,
     RerunAll,
+    /// Page through the detail pane, or the dialog's content.
     ScrollUp,
     ScrollDown,
     ShowHelp,
     CloseHelp,
+    /// `f`: the selected check's fixes (the only one at once, else a menu).
+    OpenFixes,
+    /// A digit: that fix of the menu or of the selected check.
+    PickFix,
+    MenuPrev,
+    MenuNext,
+    MenuChoose,
+    /// Submit the text input (the key, or the pasted error).
+    Submit,
+    /// Yes on a confirm screen.
+    Confirm,
+    /// Close a dialog without doing anything.
+    Cancel,
+    /// Close a message or the verdict on a pasted error.
+    CloseDialog,
+    /// One line of the dialog's content.
+    LineUp,
+    LineDown,
+    Undo,
+    PasteError,
+    SaveReport,
+    Copy,
     Quit,
 }
 
@@ -80,42 +105,237 @@ pub struct Binding {
     pub bar: Option<(&'static str, &'static str)>,
     /// Which bar entries survive on a narrow terminal: higher stays longer.
     pub priority: u8,
+    /// Listed in the help overlay (the main screen's keys; a dialog's keys are in the bar).
+    pub in_help: bool,
     /// Whether the binding applies in this state.
     pub when: fn(&App) -> bool,
     pub action: Action,
 }
 
+/// The main screen, nothing on top.
 fn browsing(app: &App) -> bool {
-    !app.show_help
+    !app.show_help && app.modal.is_none()
 }
 
 fn help_open(app: &App) -> bool {
     app.show_help
 }
 
-fn always(_: &App) -> bool {
-    true
+fn not_typing(app: &App) -> bool {
+    !app.is_typing()
+}
+
+fn typing(app: &App) -> bool {
+    app.is_typing()
 }
 
 fn can_rerun_selected(app: &App) -> bool {
     browsing(app) && !app.selected_row().is_running()
 }
 
-fn can_scroll(app: &App) -> bool {
-    browsing(app) && crate::tui::view::detail::max_scroll(app) > 0
+fn has_fixes(app: &App) -> bool {
+    browsing(app) && !fix_flow::selected_fixes(app).is_empty()
 }
 
-// Later issues add: f (apply a fix), u (undo the last fix), p (paste an error message),
-// s (save a report). Their rows go here, in the order the bar should show them.
+fn menu_open(app: &App) -> bool {
+    matches!(app.modal, Some(Modal::FixMenu { .. }))
+}
+
+fn key_editable(app: &App) -> bool {
+    matches!(&app.modal, Some(Modal::KeyInput(k)) if k.pending.is_none())
+}
+
+fn pasting(app: &App) -> bool {
+    matches!(app.modal, Some(Modal::PasteInput(_)))
+}
+
+fn confirming(app: &App) -> bool {
+    matches!(app.modal, Some(Modal::Confirm(_)))
+}
+
+fn closable(app: &App) -> bool {
+    matches!(app.modal, Some(Modal::Message(_) | Modal::Explained(_)))
+}
+
+fn cancellable(app: &App) -> bool {
+    matches!(
+        app.modal,
+        Some(
+            Modal::FixMenu { .. }
+                | Modal::KeyInput(_)
+                | Modal::Working { .. }
+                | Modal::PasteInput(_)
+        )
+    )
+}
+
+fn dialog_scrolls(app: &App) -> bool {
+    !app.show_help && crate::tui::view::modal::max_scroll(app) > 0
+}
+
+fn can_scroll(app: &App) -> bool {
+    (browsing(app) && crate::tui::view::detail::max_scroll(app) > 0) || dialog_scrolls(app)
+}
+
+fn can_copy(app: &App) -> bool {
+    match &app.modal {
+        Some(Modal::Message(m)) => m.copy.is_some(),
+        Some(_) => false,
+        None => !app.show_help && app.status.as_ref().is_some_and(|s| s.copy.is_some()),
+    }
+}
+
+fn can_save(app: &App) -> bool {
+    browsing(app) && app.all_done()
+}
+
+const DIGITS: &[Key] = &[
+    Key::ch('1'),
+    Key::ch('2'),
+    Key::ch('3'),
+    Key::ch('4'),
+    Key::ch('5'),
+    Key::ch('6'),
+    Key::ch('7'),
+    Key::ch('8'),
+    Key::ch('9'),
+];
+
 /// The key table, in dispatch order: the first row whose condition holds and whose key
-/// matches wins (so Esc closes the help overlay before it quits).
+/// matches wins (so Esc closes a dialog or the help overlay before it quits). While a text
+/// input is open, keys no row takes are typed into it.
 pub static BINDINGS: &[Binding] = &[
+    // The fix menu.
     Binding {
         keys: &[Key::plain(KeyCode::Up), Key::ch('k')],
         keys_label: "↑ k",
-        description: "select the previous check",
+        description: "previous fix",
+        bar: Some(("↑↓", "choose")),
+        priority: 3,
+        in_help: false,
+        when: menu_open,
+        action: Action::MenuPrev,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Down), Key::ch('j')],
+        keys_label: "↓ j",
+        description: "next fix",
+        bar: None,
+        priority: 3,
+        in_help: false,
+        when: menu_open,
+        action: Action::MenuNext,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Enter)],
+        keys_label: "Enter",
+        description: "start the chosen fix",
+        bar: Some(("Enter", "start")),
+        priority: 4,
+        in_help: false,
+        when: menu_open,
+        action: Action::MenuChoose,
+    },
+    Binding {
+        keys: DIGITS,
+        keys_label: "1–9",
+        description: "start that fix (numbered under Fixes)",
+        bar: Some(("1–9", "fix")),
+        priority: 2,
+        in_help: false,
+        when: menu_open,
+        action: Action::PickFix,
+    },
+    // The key input and the paste input.
+    Binding {
+        keys: &[Key::plain(KeyCode::Enter)],
+        keys_label: "Enter",
+        description: "check and save the key",
+        bar: Some(("Enter", "save the key")),
+        priority: 4,
+        in_help: false,
+        when: key_editable,
+        action: Action::Submit,
+    },
+    Binding {
+        keys: &[Key::ctrl('s')],
+        keys_label: "Ctrl-S",
+        description: "explain the pasted error",
+        bar: Some(("Ctrl-S", "explain")),
+        priority: 4,
+        in_help: false,
+        when: pasting,
+        action: Action::Submit,
+    },
+    // Confirm screens.
+    Binding {
+        keys: &[Key::ch('y'), Key::plain(KeyCode::Enter)],
+        keys_label: "y Enter",
+        description: "yes, do it",
+        bar: Some(("y", "yes, do it")),
+        priority: 5,
+        in_help: false,
+        when: confirming,
+        action: Action::Confirm,
+    },
+    Binding {
+        keys: &[Key::ch('n'), Key::plain(KeyCode::Esc)],
+        keys_label: "n Esc",
+        description: "no, change nothing",
+        bar: Some(("n", "no")),
+        priority: 5,
+        in_help: false,
+        when: confirming,
+        action: Action::Cancel,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Enter), Key::plain(KeyCode::Esc)],
+        keys_label: "Enter Esc",
+        description: "close",
+        bar: Some(("Enter", "close")),
+        priority: 5,
+        in_help: false,
+        when: closable,
+        action: Action::CloseDialog,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Esc)],
+        keys_label: "Esc",
+        description: "cancel",
+        bar: Some(("Esc", "cancel")),
+        priority: 5,
+        in_help: false,
+        when: cancellable,
+        action: Action::Cancel,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Up), Key::ch('k')],
+        keys_label: "↑ k",
+        description: "scroll up a line",
+        bar: None,
+        priority: 1,
+        in_help: false,
+        when: dialog_scrolls,
+        action: Action::LineUp,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Down), Key::ch('j')],
+        keys_label: "↓ j",
+        description: "scroll down a line",
+        bar: None,
+        priority: 1,
+        in_help: false,
+        when: dialog_scrolls,
+        action: Action::LineDown,
+    },
+    // The main screen.
+    Binding {
+        keys: &[Key::plain(KeyCode::Up), Key::ch('k')],
+        keys_label: "↑↓ k j",
+        description: "select a check",
         bar: Some(("↑↓", "select")),
         priority: 3,
+        in_help: true,
         when: browsing,
         action: Action::SelectPrev,
     },
@@ -125,8 +345,29 @@ pub static BINDINGS: &[Binding] = &[
         description: "select the next check",
         bar: None,
         priority: 3,
+        in_help: false,
         when: browsing,
         action: Action::SelectNext,
+    },
+    Binding {
+        keys: &[Key::ch('f')],
+        keys_label: "f",
+        description: "fix the selected check (a menu if several)",
+        bar: Some(("f", "fix")),
+        priority: 4,
+        in_help: true,
+        when: has_fixes,
+        action: Action::OpenFixes,
+    },
+    Binding {
+        keys: DIGITS,
+        keys_label: "1–9",
+        description: "start that fix (numbered under Fixes)",
+        bar: None,
+        priority: 2,
+        in_help: true,
+        when: has_fixes,
+        action: Action::PickFix,
     },
     Binding {
         keys: &[Key::plain(KeyCode::Enter)],
@@ -134,6 +375,7 @@ pub static BINDINGS: &[Binding] = &[
         description: "re-run the selected check",
         bar: Some(("Enter", "re-run")),
         priority: 4,
+        in_help: true,
         when: can_rerun_selected,
         action: Action::Rerun,
     },
@@ -143,24 +385,67 @@ pub static BINDINGS: &[Binding] = &[
         description: "re-run every check",
         bar: Some(("r", "re-run all")),
         priority: 2,
+        in_help: true,
         when: browsing,
         action: Action::RerunAll,
     },
     Binding {
+        keys: &[Key::ch('u')],
+        keys_label: "u",
+        description: "undo the last fix (asks first)",
+        bar: Some(("u", "undo")),
+        priority: 2,
+        in_help: true,
+        when: browsing,
+        action: Action::Undo,
+    },
+    Binding {
+        keys: &[Key::ch('p')],
+        keys_label: "p",
+        description: "paste an error message to explain it",
+        bar: Some(("p", "paste error")),
+        priority: 1,
+        in_help: true,
+        when: browsing,
+        action: Action::PasteError,
+    },
+    Binding {
+        keys: &[Key::ch('s')],
+        keys_label: "s",
+        description: "save a Markdown report (secrets masked)",
+        bar: Some(("s", "save report")),
+        priority: 1,
+        in_help: true,
+        when: can_save,
+        action: Action::SaveReport,
+    },
+    Binding {
+        keys: &[Key::ch('c')],
+        keys_label: "c",
+        description: "copy the command or address offered",
+        bar: Some(("c", "copy")),
+        priority: 5,
+        in_help: true,
+        when: can_copy,
+        action: Action::Copy,
+    },
+    Binding {
         keys: &[Key::plain(KeyCode::PageUp)],
-        keys_label: "PgUp",
-        description: "scroll the details up (or the mouse wheel)",
+        keys_label: "PgUp PgDn",
+        description: "scroll the details (or the mouse wheel)",
         bar: Some(("PgUp/Dn", "scroll")),
         priority: 1,
+        in_help: true,
         when: can_scroll,
         action: Action::ScrollUp,
     },
     Binding {
         keys: &[Key::plain(KeyCode::PageDown)],
         keys_label: "PgDn",
-        description: "scroll the details down (or the mouse wheel)",
+        description: "scroll the details down",
         bar: None,
         priority: 1,
+        in_help: false,
         when: can_scroll,
         action: Action::ScrollDown,
     },
@@ -170,6 +455,7 @@ pub static BINDINGS: &[Binding] = &[
         description: "close this help",
         bar: Some(("Esc", "close help")),
         priority: 5,
+        in_help: true,
         when: help_open,
         action: Action::CloseHelp,
     },
@@ -179,6 +465,7 @@ pub static BINDINGS: &[Binding] = &[
         description: "show every key",
         bar: Some(("?", "help")),
         priority: 5,
+        in_help: true,
         when: browsing,
         action: Action::ShowHelp,
     },
@@ -188,7 +475,18 @@ pub static BINDINGS: &[Binding] = &[
         description: "quit and print a short summary",
         bar: Some(("q", "quit")),
         priority: 6,
-        when: always,
+        in_help: true,
+        when: not_typing,
+        action: Action::Quit,
+    },
+    Binding {
+        keys: &[Key::ctrl('c')],
+        keys_label: "Ctrl-C",
+        description: "quit, even while typing",
+        bar: None,
+        priority: 6,
+        in_help: false,
+        when: typing,
         action: Action::Quit,
     },
 ];

@@ -6,15 +6,20 @@
 //! [`runtime`] owns the terminal, the event stream and the spawned checks.
 
 pub mod app;
+pub mod clipboard;
 pub mod effect;
+pub mod fix_flow;
 pub mod keys;
+pub mod modal;
 pub mod msg;
+pub mod paste;
 pub mod runtime;
 pub mod summary;
 pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod work;
 
 use crate::checks::CheckOptions;
 use crate::env::Environment;

@@ -1,21 +1,27 @@
 //! The one place with I/O: it owns the terminal, reads the event stream, runs the effects that
-//! `update` returns (spawning the checks) and redraws when something changed. It ticks only
-//! while a spinner shows.
+//! `update` returns (spawning the checks, planning and applying fixes, stepping aside for an
+//! interactive command) and redraws when something changed. It ticks only while a spinner
+//! shows.
 
 use crate::checks::{self, CheckCtx, CheckOptions};
 use crate::env::Environment;
+use crate::fixes::CommandSpec;
 use crate::ids::CheckId;
 use crate::outcome::CheckOutcome;
 use crate::secret;
 use crate::tui::app::{self, App, Header};
 use crate::tui::effect::Effect;
+use crate::tui::fix_flow::CommandRun;
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
-use crate::tui::{summary, terminal, update, view};
+use crate::tui::work::{self, CtxSlot, PlanSlot, View};
+use crate::tui::{clipboard, summary, terminal, update, view};
 use anyhow::Context as _;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures_util::StreamExt;
+use ratatui::DefaultTerminal;
 use std::collections::VecDeque;
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -23,6 +29,43 @@ use tokio::task::JoinSet;
 
 /// How often the spinner turns.
 pub const TICK: Duration = Duration::from_millis(100);
+
+/// What the effects work on: the environment (this shell's, or a new terminal's after a fix),
+/// the plan waiting for confirmation, the latest run's context.
+struct World {
+    base: Arc<Environment>,
+    /// Views made by fixes, newest last; the checks look at the newest.
+    views: Vec<View>,
+    opts: CheckOptions,
+    plan: PlanSlot,
+    last_ctx: CtxSlot,
+}
+
+impl World {
+    fn env(&self) -> Arc<Environment> {
+        Arc::clone(self.views.last().map_or(&self.base, |v| &v.env))
+    }
+
+    fn label(&self) -> Option<String> {
+        (!self.views.is_empty()).then(|| work::NEW_TERMINAL.to_string())
+    }
+}
+
+/// The terminal and its input, which an interactive command borrows.
+struct Screen {
+    term: DefaultTerminal,
+    /// `None` only while an interactive command has the terminal.
+    events: Option<EventStream>,
+}
+
+impl Screen {
+    async fn next_event(&mut self) -> Option<std::io::Result<Event>> {
+        match self.events.as_mut() {
+            Some(events) => events.next().await,
+            None => std::future::pending().await,
+        }
+    }
+}
 
 /// Runs the wizard until the user quits or a signal arrives; returns the summary to print.
 ///
@@ -35,16 +78,27 @@ pub async fn run(
 ) -> anyhow::Result<String> {
     let mut app = App::new(Theme::from_env(&env));
     app.demo = demo;
+    app.offline = opts.offline;
     // Signal handlers first: once the terminal is raw, SIGTERM must not kill us mid-screen.
     let mut signals = Signals::new()?;
 
-    let (mut term, guard) = terminal::enter().context("setting up the terminal")?;
+    let (term, guard) = terminal::enter().context("setting up the terminal")?;
+    let mut screen = Screen {
+        term,
+        events: Some(EventStream::new()),
+    };
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut tasks = JoinSet::new();
-    let mut events = EventStream::new();
     let mut ticker: Option<tokio::time::Interval> = None;
+    let mut world = World {
+        base: env,
+        views: Vec::new(),
+        opts,
+        plan: PlanSlot::default(),
+        last_ctx: CtxSlot::default(),
+    };
 
-    let size = term.size().context("reading the terminal size")?;
+    let size = screen.term.size().context("reading the terminal size")?;
     let mut queue = VecDeque::from([
         Msg::Resize {
             width: size.width,
@@ -60,16 +114,24 @@ pub async fn run(
                 changed = true;
                 let effects = terminal::ui_section(|| update::update(&mut app, msg));
                 for effect in effects {
-                    match effect {
-                        Effect::RunChecks { run_id, checks } => {
-                            spawn_run(&mut tasks, &env, opts, run_id, checks, &tx);
-                        }
-                        Effect::Quit => return Ok(()),
+                    if matches!(effect, Effect::Quit) {
+                        return Ok(());
                     }
+                    let msgs = execute(
+                        effect,
+                        &app,
+                        &mut world,
+                        &mut screen,
+                        &mut signals,
+                        &mut tasks,
+                        &tx,
+                    )
+                    .await?;
+                    queue.extend(msgs);
                 }
             }
             if changed {
-                terminal::ui_section(|| term.draw(|frame| view::view(&app, frame)))
+                terminal::ui_section(|| screen.term.draw(|frame| view::view(&app, frame)))
                     .context("drawing")?;
             }
             match (app.is_animating(), ticker.is_some()) {
@@ -91,7 +153,7 @@ pub async fn run(
                 }
             };
             tokio::select! {
-                event = events.next() => match event {
+                event = screen.next_event() => match event {
                     Some(Ok(event)) => queue.extend(to_msg(event)),
                     Some(Err(e)) => return Err(e).context("reading terminal events"),
                     None => return Ok(()),
@@ -111,9 +173,10 @@ pub async fn run(
     .await;
 
     tasks.abort_all();
+    // A key in a plan nobody confirmed goes with it.
+    drop(world);
     // Stop reading stdin before handing the terminal back.
-    drop(events);
-    drop(term);
+    drop(screen);
     drop(guard);
     result?;
     let mut text = summary::summary(&app);
@@ -122,6 +185,200 @@ pub async fn run(
         text.push('\n');
     }
     Ok(text)
+}
+
+/// Carries out one effect. Quick ones and those that change the world (applying, undoing) run
+/// here and return their message; slow ones are spawned and report through `tx`.
+async fn execute(
+    effect: Effect,
+    app: &App,
+    world: &mut World,
+    screen: &mut Screen,
+    signals: &mut Signals,
+    tasks: &mut JoinSet<()>,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> anyhow::Result<Vec<Msg>> {
+    match effect {
+        Effect::RunChecks { run_id, checks } => {
+            spawn_run(tasks, world, run_id, checks, tx);
+        }
+        Effect::PlanFix {
+            op,
+            fix,
+            input,
+            check_key,
+        } => {
+            let request = work::PlanRequest {
+                op,
+                fix,
+                input,
+                check_key,
+            };
+            tasks.spawn(work::plan_fix(
+                world.env(),
+                world.opts.timeout,
+                request,
+                Arc::clone(&world.plan),
+                tx.clone(),
+            ));
+        }
+        Effect::DiscardPlan { op } => work::discard_plan(&world.plan, op),
+        Effect::ApplyFix { op } => return apply_fix(op, world, screen, signals, tasks, tx).await,
+        Effect::PlanUndo { op } => {
+            let env = world.env();
+            let tx = tx.clone();
+            tasks.spawn(async move {
+                let result = work::plan_undo(env).await;
+                let _ = tx.send(Msg::UndoPlanned { op, result });
+            });
+        }
+        Effect::Undo { op, entry_id } => {
+            let mut result = work::undo(world.env(), entry_id).await;
+            if let Ok(undone) = &mut result {
+                if world
+                    .views
+                    .last()
+                    .is_some_and(|v| v.entry_id == undone.entry_id)
+                {
+                    world.views.pop();
+                }
+                undone.view_label = world.label();
+            }
+            return Ok(vec![Msg::Undone { op, result }]);
+        }
+        Effect::SaveReport => {
+            let ctx = world
+                .last_ctx
+                .lock()
+                .ok()
+                .and_then(|slot| slot.as_ref().map(|(_, ctx)| Arc::clone(ctx)));
+            let outcomes = app.outcomes();
+            let label = world.label();
+            let home = Arc::clone(&world.base);
+            let tx = tx.clone();
+            tasks.spawn(async move {
+                let result = work::save_report(ctx, outcomes, label, home).await;
+                let _ = tx.send(Msg::ReportSaved(result));
+            });
+        }
+        Effect::Copy(text) => {
+            // Through the terminal, so it works over SSH too; ignored where unsupported.
+            let backend = screen.term.backend_mut();
+            let _ = backend.write_all(clipboard::osc52(&text).as_bytes());
+            let _ = backend.flush();
+        }
+        Effect::Quit => {}
+    }
+    Ok(Vec::new())
+}
+
+/// Applies the confirmed plan of `op`: its file edits here, an interactive command with the
+/// screen handed over, any other command in the background.
+async fn apply_fix(
+    op: u64,
+    world: &mut World,
+    screen: &mut Screen,
+    signals: &mut Signals,
+    tasks: &mut JoinSet<()>,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> anyhow::Result<Vec<Msg>> {
+    let Some(pending) = work::take_plan(&world.plan, op) else {
+        let gone = crate::fixes::FixError::Changed(
+            "this plan is no longer current (it was cancelled or replaced); start the fix again"
+                .to_string(),
+        );
+        return Ok(vec![Msg::FixApplied {
+            op,
+            result: Err(gone),
+        }]);
+    };
+    let env = world.env();
+    let mut applied = match work::apply_edits(&pending, &env).await {
+        Ok(applied) => applied,
+        Err(e) => return Ok(vec![Msg::FixApplied { op, result: Err(e) }]),
+    };
+    if !applied.entry_id.is_empty() {
+        let (view, reload) = work::after_fix(&pending, &env);
+        applied.reload = reload;
+        if let Some(view) = view {
+            world.views.push(View {
+                entry_id: applied.entry_id.clone(),
+                env: Arc::new(view),
+            });
+        }
+    }
+    applied.view_label = world.label();
+    let mut msgs = Vec::new();
+    match pending.plan.command.clone() {
+        None => {}
+        Some(command) if command.interactive => {
+            let run = step_aside(screen, signals, command, env).await?;
+            let size = screen.term.size().context("reading the terminal size")?;
+            msgs.push(Msg::Resize {
+                width: size.width,
+                height: size.height,
+            });
+            applied.command = Some(run);
+        }
+        Some(command) => {
+            // `xdg-open` and friends may wait for the browser: not on the UI's time.
+            let tx = tx.clone();
+            tasks.spawn(async move {
+                applied.command = Some(work::run_command(command, env).await);
+                let _ = tx.send(Msg::FixApplied {
+                    op,
+                    result: Ok(applied),
+                });
+            });
+            return Ok(msgs);
+        }
+    }
+    msgs.push(Msg::FixApplied {
+        op,
+        result: Ok(applied),
+    });
+    Ok(msgs)
+}
+
+/// Hands the terminal to an interactive command (`claude auth login`): stops reading input,
+/// leaves the alternate screen and raw mode, runs it, then takes the terminal back with a fresh
+/// event stream. When it fails, its last words stay on screen until Enter.
+async fn step_aside(
+    screen: &mut Screen,
+    signals: &mut Signals,
+    command: CommandSpec,
+    env: Arc<Environment>,
+) -> anyhow::Result<CommandRun> {
+    // Dropped first: its reader thread holds crossterm's input lock until it is woken, and the
+    // command must be the only reader of the terminal while it runs.
+    screen.events = None;
+    terminal::settle_input();
+    terminal::suspend();
+    println!(
+        "claude-auth-tui: running `{}`; the wizard comes back when it ends.",
+        command.display()
+    );
+    let run = work::run_command(command, env).await;
+    if !run.success {
+        let why = match &run.result {
+            Ok(status) => format!("ended with {status}"),
+            Err(e) => format!("could not start: {e}"),
+        };
+        println!(
+            "\n`{}` {why}. Press Enter to go back to the wizard.",
+            run.display
+        );
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)
+        })
+        .await;
+    }
+    // Ctrl-C in the command reached us too (same process group): it was meant for the command.
+    signals.drain_interrupts();
+    terminal::resume(&mut screen.term).context("taking the terminal back")?;
+    screen.events = Some(EventStream::new());
+    Ok(run)
 }
 
 /// The signals that end the wizard cleanly (the terminal restored, the summary printed): SIGTERM,
@@ -162,6 +419,18 @@ impl Signals {
     async fn recv(&mut self) {
         let _ = tokio::signal::ctrl_c().await;
     }
+
+    /// Forgets SIGINTs that already arrived (from a Ctrl-C meant for a child command).
+    #[cfg(unix)]
+    fn drain_interrupts(&mut self) {
+        use futures_util::FutureExt as _;
+        if let Some(interrupt) = self.streams.get_mut(2) {
+            while let Some(Some(())) = interrupt.recv().now_or_never() {}
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn drain_interrupts(&mut self) {}
 }
 
 /// Turns a terminal event into a message; ignores what cannot change anything (mouse motion,
@@ -176,23 +445,24 @@ pub fn to_msg(event: Event) -> Option<Msg> {
             }
             _ => None,
         },
-        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Paste(text) => Some(Msg::Paste(text.into())),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,
     }
 }
 
 /// Reads the files afresh (blocking, so off the async threads), then runs the checks
-/// concurrently, each result tagged with the run id.
+/// concurrently, each result tagged with the run id. The context is kept for the report.
 fn spawn_run(
     tasks: &mut JoinSet<()>,
-    env: &Arc<Environment>,
-    opts: CheckOptions,
+    world: &World,
     run_id: u64,
     checks: Vec<CheckId>,
     tx: &mpsc::UnboundedSender<Msg>,
 ) {
-    let env = Arc::clone(env);
+    let env = world.env();
+    let opts = world.opts;
+    let last_ctx = Arc::clone(&world.last_ctx);
     let tx = tx.clone();
     tasks.spawn(async move {
         let ctx = match tokio::task::spawn_blocking(move || CheckCtx::new(env, opts)).await {
@@ -210,6 +480,11 @@ fn spawn_run(
                 return;
             }
         };
+        if let Ok(mut slot) = last_ctx.lock()
+            && slot.as_ref().is_none_or(|(id, _)| *id <= run_id)
+        {
+            *slot = Some((run_id, Arc::clone(&ctx)));
+        }
         let header = Header::from_ctx(&ctx);
         if tx.send(Msg::Resolved { run_id, header }).is_err() {
             return; // the wizard has gone

@@ -88,5 +88,30 @@ pub fn summary(app: &App) -> String {
         }
         None => {}
     }
+    applied(app, &mut out);
     secret::scrub(&out, &[])
+}
+
+/// The fixes applied in the wizard, and how to take them back.
+fn applied(app: &App, out: &mut String) {
+    if app.applied.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Fixes applied in the wizard:");
+    for fix in &app.applied {
+        let mut line = format!("  {} ({})", fix.fix, fix.files.join(", "));
+        if let Some(backup) = &fix.backup_dir {
+            line.push_str(&format!(", backup in {backup}"));
+        }
+        if fix.undone {
+            line.push_str(", undone");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    if app.applied.iter().any(|f| !f.undone) {
+        let _ = writeln!(
+            out,
+            "To undo the last one: claude-auth-tui undo (claude-auth-tui undo --list shows them all)"
+        );
+    }
 }

@@ -107,6 +107,18 @@ pub fn suspend() {
     restore();
 }
 
+/// Call after dropping the `EventStream`, before [`suspend`]: dropping it wakes crossterm's
+/// reader, and a wake nobody consumed would end the next read from the terminal at once. Keys
+/// typed ahead are discarded.
+pub fn settle_input() {
+    use crossterm::event::{poll, read};
+    while let Ok(true) = poll(std::time::Duration::ZERO) {
+        if read().is_err() {
+            break;
+        }
+    }
+}
+
 /// Takes the terminal back after [`suspend`].
 ///
 /// # Errors
@@ -120,7 +132,10 @@ pub fn resume(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
         EnableBracketedPaste,
         EnableMouseCapture
     )?;
-    terminal.clear()
+    // `resize` clears the screen and makes the next draw complete, without `clear`'s query of
+    // the cursor position, which some terminals (and test emulators) never answer.
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 fn install_panic_hook() {

@@ -7,9 +7,10 @@ use crate::outcome::Status;
 use crate::tui::app::{App, CheckState};
 use crate::tui::effect::Effect;
 use crate::tui::keys::{self, Action};
+use crate::tui::modal::Modal;
 use crate::tui::msg::Msg;
-use crate::tui::view;
-use crossterm::event::{KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use crate::tui::{fix_flow, paste, view};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 
 /// Lines the mouse wheel scrolls per notch.
 const WHEEL_LINES: u16 = 3;
@@ -23,13 +24,23 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 return Vec::new();
             }
             match keys::lookup(app, &ev) {
-                Some(binding) => apply(app, binding.action),
-                None => Vec::new(),
+                Some(binding) => apply_key(app, binding.action, Some(&ev)),
+                None => {
+                    type_into(app, ev);
+                    Vec::new()
+                }
             }
         }
         Msg::Mouse(ev) => mouse(app, ev),
-        // Nothing takes pasted text yet (a later issue pastes error messages); drop it.
-        Msg::Paste(_) => Vec::new(),
+        Msg::Paste(text) => {
+            match &mut app.modal {
+                Some(Modal::KeyInput(k)) if k.pending.is_none() => k.input.paste(text.as_str()),
+                Some(Modal::PasteInput(input)) => input.paste(text.as_str()),
+                // Nothing takes text here: drop it.
+                _ => {}
+            }
+            Vec::new()
+        }
         Msg::Resize { width, height } => {
             app.size = (width, height);
             clamp_scroll(app);
@@ -59,11 +70,34 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             clamp_scroll(app);
             Vec::new()
         }
+        Msg::FixPlanned { op, result } => fix_flow::planned(app, op, result),
+        Msg::KeyRejected { op, reason } => fix_flow::key_rejected(app, op, &reason),
+        Msg::FixApplied { op, result } => fix_flow::applied(app, op, result),
+        Msg::UndoPlanned { op, result } => fix_flow::undo_planned(app, op, result),
+        Msg::Undone { op, result } => fix_flow::undone(app, op, result),
+        Msg::ReportSaved(result) => fix_flow::report_saved(app, result),
+    }
+}
+
+/// A key no binding took goes to the open text input, if any.
+fn type_into(app: &mut App, ev: KeyEvent) {
+    match &mut app.modal {
+        Some(Modal::KeyInput(k)) if k.pending.is_none() => {
+            k.input.input(ev);
+            k.error = None;
+        }
+        Some(Modal::PasteInput(input)) => input.input(ev),
+        _ => {}
     }
 }
 
 /// Applies a key-table action.
 pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
+    apply_key(app, action, None)
+}
+
+/// Applies a key-table action; `ev` is the key that triggered it (a digit picks that fix).
+fn apply_key(app: &mut App, action: Action, ev: Option<&KeyEvent>) -> Vec<Effect> {
     match action {
         Action::SelectPrev => {
             select(app, app.selected.saturating_sub(1));
@@ -76,12 +110,21 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Rerun => run(app, vec![app.selected_id()]),
         Action::RerunAll => run(app, CheckId::ALL.to_vec()),
         Action::ScrollUp => {
-            app.detail_scroll = app.detail_scroll.saturating_sub(page(app));
+            let page = page(app);
+            scroll_by(app, -i32::from(page));
             Vec::new()
         }
         Action::ScrollDown => {
-            app.detail_scroll = app.detail_scroll.saturating_add(page(app));
-            clamp_scroll(app);
+            let page = page(app);
+            scroll_by(app, i32::from(page));
+            Vec::new()
+        }
+        Action::LineUp => {
+            scroll_by(app, -1);
+            Vec::new()
+        }
+        Action::LineDown => {
+            scroll_by(app, 1);
             Vec::new()
         }
         Action::ShowHelp => {
@@ -92,6 +135,41 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             app.show_help = false;
             Vec::new()
         }
+        Action::OpenFixes => fix_flow::open_fixes(app),
+        Action::PickFix => {
+            let n = match ev.map(|e| e.code) {
+                Some(KeyCode::Char(c)) => c.to_digit(10).map_or(1, |d| d as usize),
+                _ => 1,
+            };
+            fix_flow::pick(app, n)
+        }
+        Action::MenuPrev => {
+            fix_flow::move_menu(app, -1);
+            Vec::new()
+        }
+        Action::MenuNext => {
+            fix_flow::move_menu(app, 1);
+            Vec::new()
+        }
+        Action::MenuChoose => fix_flow::choose(app),
+        Action::Submit => match app.modal {
+            Some(Modal::KeyInput(_)) => fix_flow::submit_key(app),
+            Some(Modal::PasteInput(_)) => paste::submit(app),
+            _ => Vec::new(),
+        },
+        Action::Confirm => fix_flow::confirm(app),
+        Action::Cancel => fix_flow::cancel(app),
+        Action::CloseDialog => match app.modal {
+            Some(Modal::Explained(_)) => paste::close(app),
+            _ => {
+                app.modal = None;
+                Vec::new()
+            }
+        },
+        Action::Undo => fix_flow::plan_undo(app),
+        Action::PasteError => paste::open(app),
+        Action::SaveReport => vec![Effect::SaveReport],
+        Action::Copy => fix_flow::copy(app),
         Action::Quit => {
             app.quitting = true;
             vec![Effect::Quit]
@@ -99,7 +177,8 @@ pub fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-fn run(app: &mut App, checks: Vec<CheckId>) -> Vec<Effect> {
+/// Re-runs `checks` under a new run id; results of older runs for them become stale.
+pub(crate) fn run(app: &mut App, checks: Vec<CheckId>) -> Vec<Effect> {
     let run_id = app.begin_run(&checks);
     app.primary = checks::primary_cause(&app.outcomes());
     vec![Effect::RunChecks { run_id, checks }]
@@ -138,25 +217,46 @@ fn auto_select(app: &mut App) {
     }
 }
 
+/// A page of whatever scrolls: the dialog's content, else the detail pane.
 fn page(app: &App) -> u16 {
-    view::detail::viewport_height(app).saturating_sub(1).max(1)
+    let height = if app.modal.is_some() {
+        view::modal::viewport_height(app)
+    } else {
+        view::detail::viewport_height(app)
+    };
+    height.saturating_sub(1).max(1)
+}
+
+/// Scrolls the dialog's content (when one is open) or the detail pane, within bounds.
+fn scroll_by(app: &mut App, delta: i32) {
+    let max = view::modal::max_scroll(app);
+    if let Some(scroll) = app.modal.as_mut().and_then(Modal::scroll_mut) {
+        *scroll = step(*scroll, delta).min(max);
+    } else if app.modal.is_none() {
+        app.detail_scroll = step(app.detail_scroll, delta);
+        clamp_scroll(app);
+    }
+}
+
+fn step(value: u16, delta: i32) -> u16 {
+    u16::try_from((i32::from(value) + delta).max(0)).unwrap_or(u16::MAX)
 }
 
 fn clamp_scroll(app: &mut App) {
     app.detail_scroll = app.detail_scroll.min(view::detail::max_scroll(app));
+    let max = view::modal::max_scroll(app);
+    if let Some(scroll) = app.modal.as_mut().and_then(Modal::scroll_mut) {
+        *scroll = (*scroll).min(max);
+    }
 }
 
 fn mouse(app: &mut App, ev: MouseEvent) -> Vec<Effect> {
+    let wheel = i32::from(WHEEL_LINES);
     match ev.kind {
-        MouseEventKind::ScrollDown if !app.show_help => {
-            app.detail_scroll = app.detail_scroll.saturating_add(WHEEL_LINES);
-            clamp_scroll(app);
-        }
-        MouseEventKind::ScrollUp if !app.show_help => {
-            app.detail_scroll = app.detail_scroll.saturating_sub(WHEEL_LINES);
-        }
+        MouseEventKind::ScrollDown if !app.show_help => scroll_by(app, wheel),
+        MouseEventKind::ScrollUp if !app.show_help => scroll_by(app, -wheel),
         MouseEventKind::Down(MouseButton::Left) if app.show_help => app.show_help = false,
-        MouseEventKind::Down(MouseButton::Left) => {
+        MouseEventKind::Down(MouseButton::Left) if app.modal.is_none() => {
             if let Some(index) = view::checklist::row_at(app, ev.column, ev.row) {
                 select(app, index);
             }

@@ -1,9 +1,11 @@
 //! The detail pane for the selected check: its summary, the evidence, and for its worst finding
 //! the plain-words explanation, commands to check it by hand, and the fixes that apply.
 
+use crate::fixes;
 use crate::knowledge;
 use crate::outcome::{CheckOutcome, Status};
 use crate::tui::app::{App, CheckState};
+use crate::tui::fix_flow;
 use crate::tui::view::{app_layout, wrap::wrap};
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
@@ -111,10 +113,10 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
                     "Last result, before this re-run:",
                     theme.dim(),
                 )));
-                out.extend(outcome_lines(app, previous, width));
+                out.extend(outcome_lines(app, previous, width, false));
             }
         }
-        CheckState::Done(outcome) => out.extend(outcome_lines(app, outcome, width)),
+        CheckState::Done(outcome) => out.extend(outcome_lines(app, outcome, width, true)),
     }
     out
 }
@@ -124,7 +126,13 @@ fn heading(app: &App, out: &mut Vec<Line<'static>>, text: &'static str) {
     out.push(Line::from(Span::styled(text, app.theme.heading())));
 }
 
-fn outcome_lines(app: &App, outcome: &CheckOutcome, width: u16) -> Vec<Line<'static>> {
+/// `current`: the finished result (its fixes can be started), not the one shown while it re-runs.
+fn outcome_lines(
+    app: &App,
+    outcome: &CheckOutcome,
+    width: u16,
+    current: bool,
+) -> Vec<Line<'static>> {
     let theme = app.theme;
     let mut out = Vec::new();
     let status = outcome.status;
@@ -205,25 +213,30 @@ fn outcome_lines(app: &App, outcome: &CheckOutcome, width: u16) -> Vec<Line<'sta
                 ));
             }
         }
-        let fixes = if outcome.fixes.is_empty() {
-            &info.fixes
-        } else {
-            &outcome.fixes
-        };
+        let fixes = fix_flow::offered(outcome);
         if !fixes.is_empty() {
             heading(app, &mut out, "Fixes");
-            for fix in fixes {
+            for (i, fix) in fixes.iter().enumerate() {
                 out.extend(wrap(
                     &[
-                        Span::raw("  • "),
+                        Span::raw("  "),
+                        Span::styled(format!(" {} ", i + 1), theme.key()),
+                        Span::raw(" "),
                         Span::styled(fix.as_str(), theme.code()),
-                        Span::styled("  run: ", theme.dim()),
-                        Span::styled(format!("claude-auth-tui fix {fix}"), theme.code()),
+                        Span::raw(format!("  {}", fixes::title(*fix))),
                     ],
                     width,
-                    4,
+                    6,
                 ));
             }
+            let how = if !current {
+                "Once the check has run again, press its number to start a fix."
+            } else if fixes.len() == 1 {
+                "Press 1 or f: it shows the change and asks before anything is written."
+            } else {
+                "Press a number, or f to choose: each shows the change and asks first."
+            };
+            out.extend(wrap(&[Span::styled(how, theme.dim())], width, 0));
         }
     } else if status == Status::Pass {
         out.push(Line::default());

@@ -18,6 +18,10 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         title.push(Span::styled(format!(" DEMO: {demo} "), theme.badge()));
         title.push(Span::raw(" "));
     }
+    if let Some(label) = &app.view_label {
+        title.push(Span::styled(format!(" {label} "), theme.badge()));
+        title.push(Span::raw(" "));
+    }
     let block = Block::bordered()
         .border_style(theme.border())
         .padding(Padding::horizontal(1))

@@ -1,4 +1,4 @@
-//! The help overlay: every key of the key table, plus the mouse.
+//! The help overlay: the main screen's keys from the key table, plus the mouse.
 
 use crate::tui::app::App;
 use crate::tui::keys::BINDINGS;
@@ -20,12 +20,21 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         ])
     };
     let mut out = vec![Line::from(Span::styled("Keys", theme.heading()))];
-    out.extend(BINDINGS.iter().map(|b| row(b.keys_label, b.description)));
+    out.extend(
+        BINDINGS
+            .iter()
+            .filter(|b| b.in_help)
+            .map(|b| row(b.keys_label, b.description)),
+    );
     out.push(Line::default());
     out.push(Line::from(Span::styled("Mouse", theme.heading())));
     out.push(row("wheel", "scroll the details"));
     out.push(row("click", "select a check"));
     out.push(row("Shift+drag", "select text to copy (most terminals)"));
+    out.push(Line::from(Span::styled(
+        "In a dialog, the bar at the bottom shows its keys.",
+        theme.dim(),
+    )));
     out
 }
 

@@ -6,6 +6,8 @@ pub mod checklist;
 pub mod detail;
 pub mod header;
 pub mod help;
+pub mod modal;
+pub mod status;
 pub mod too_small;
 pub mod wrap;
 
@@ -23,18 +25,27 @@ pub struct Areas {
     pub header: Rect,
     pub checklist: Rect,
     pub detail: Rect,
+    /// The status line (zero rows when there is none).
+    pub status: Rect,
     pub action_bar: Rect,
 }
 
 /// The layout for a terminal of this size, or `None` when it is too small.
 #[must_use]
 pub fn layout(area: Rect) -> Option<Areas> {
+    layout_with_status(area, 0)
+}
+
+/// The layout with `status_rows` rows of status line above the action bar.
+#[must_use]
+pub fn layout_with_status(area: Rect, status_rows: u16) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
-    let [header, body, action_bar] = Layout::vertical([
+    let [header, body, status, action_bar] = Layout::vertical([
         Constraint::Length(header::HEIGHT),
         Constraint::Min(0),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -46,28 +57,38 @@ pub fn layout(area: Rect) -> Option<Areas> {
         header,
         checklist,
         detail,
+        status,
         action_bar,
     })
+}
+
+/// The layout of the whole screen for this state.
+#[must_use]
+pub fn layout_for(app: &App, area: Rect) -> Option<Areas> {
+    layout_with_status(area, status::height(app, area.width))
 }
 
 /// The layout for the size `update` last heard of.
 #[must_use]
 pub fn app_layout(app: &App) -> Option<Areas> {
-    layout(Rect::new(0, 0, app.size.0, app.size.1))
+    layout_for(app, Rect::new(0, 0, app.size.0, app.size.1))
 }
 
 /// Draws the whole wizard.
 pub fn view(app: &App, frame: &mut Frame<'_>) {
     let area = frame.area();
-    let Some(areas) = layout(area) else {
+    let Some(areas) = layout_for(app, area) else {
         too_small::render(app, frame, area);
         return;
     };
     header::render(app, frame, areas.header);
     checklist::render(app, frame, areas.checklist);
     detail::render(app, frame, areas.detail);
+    status::render(app, frame, areas.status);
     action_bar::render(app, frame, areas.action_bar);
     if app.show_help {
         help::render(app, frame, area);
+    } else if app.modal.is_some() {
+        modal::render(app, frame, area);
     }
 }

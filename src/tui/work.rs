@@ -1,0 +1,350 @@
+//! The I/O behind the fix, undo and report effects, for the runtime: planning (after checking a
+//! new key live), applying, undoing, writing the report. Everything blocking runs off the async
+//! threads. What goes back to `update` is scrubbed text, never a plan or a key.
+
+use crate::checks::CheckCtx;
+use crate::env::Environment;
+use crate::fixes::{self, CommandSpec, FixError, FixInput, FixPlan, JournalFile, KEYS_URL, atomic};
+use crate::ids::FixId;
+use crate::outcome::CheckOutcome;
+use crate::report::{Diagnosis, markdown};
+use crate::secret;
+use crate::tui::fix_flow::{Applied, CommandRun, PlanView, UndoView, Undone};
+use crate::tui::msg::Msg;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What the header says while the checks look at a new terminal's environment.
+pub const NEW_TERMINAL: &str = "as a new terminal will see it";
+
+/// A plan waiting for its confirmation. It may hold a key, so it has no `Debug` and never
+/// leaves the runtime.
+pub struct PendingPlan {
+    pub op: u64,
+    pub plan: FixPlan,
+    pub key: Option<String>,
+    pub var: Option<String>,
+}
+
+/// The one plan waiting for confirmation, if any (a newer plan replaces it).
+pub type PlanSlot = Arc<Mutex<Option<PendingPlan>>>;
+
+/// The latest run's context, for the report.
+pub type CtxSlot = Arc<Mutex<Option<(u64, Arc<CheckCtx>)>>>;
+
+/// The environment the checks look at after a fix: what a new terminal will have.
+pub struct View {
+    /// The journal entry of the fix that made it; undoing that fix drops the view.
+    pub entry_id: String,
+    pub env: Arc<Environment>,
+}
+
+/// Takes the plan of `op` out of the slot (leaving any other plan there).
+pub fn take_plan(slot: &PlanSlot, op: u64) -> Option<PendingPlan> {
+    let mut guard = slot.lock().ok()?;
+    if guard.as_ref().is_some_and(|p| p.op == op) {
+        guard.take()
+    } else {
+        None
+    }
+}
+
+/// Drops the plan of `op`, if it is the one waiting.
+pub fn discard_plan(slot: &PlanSlot, op: u64) {
+    drop(take_plan(slot, op));
+}
+
+/// The plan as the wizard shows it: every text scrubbed of the plan's secrets.
+#[must_use]
+pub fn plan_view(plan: &FixPlan, env: &Environment, key_check: Option<String>) -> PlanView {
+    let secrets = plan.secret_refs();
+    let clean = |s: &str| secret::scrub(s, &secrets);
+    PlanView {
+        fix: plan.fix,
+        summary: clean(&plan.summary),
+        preview: fixes::preview(plan, env),
+        notes: plan.notes.iter().map(|n| clean(n)).collect(),
+        command: plan.command.as_ref().map(CommandSpec::display),
+        interactive: plan.command.as_ref().is_some_and(|c| c.interactive),
+        files: plan
+            .edits
+            .iter()
+            .map(|e| env.display_path(&e.path))
+            .collect(),
+        key_check,
+        url: (plan.fix == FixId::OpenConsole).then(|| KEYS_URL.to_string()),
+    }
+}
+
+/// What `Effect::PlanFix` asks for.
+pub struct PlanRequest {
+    pub op: u64,
+    pub fix: FixId,
+    pub input: FixInput,
+    pub check_key: bool,
+}
+
+/// Checks a new key live (when asked), then plans the fix; the plan goes into `slot` and only
+/// its view is sent on.
+pub async fn plan_fix(
+    env: Arc<Environment>,
+    timeout: Duration,
+    request: PlanRequest,
+    slot: PlanSlot,
+    tx: UnboundedSender<Msg>,
+) {
+    let PlanRequest {
+        op,
+        fix,
+        input,
+        check_key,
+    } = request;
+    let key_check = match (&input.key, check_key) {
+        (Some(key), true) => {
+            match crate::checks::live::validate_api_key(Arc::clone(&env), key, timeout).await {
+                Ok(summary) => Some(format!(
+                    "Checked with the API: {}",
+                    secret::scrub(&summary, &[key])
+                )),
+                Err(reason) => {
+                    let reason = secret::scrub(&reason, &[key]);
+                    let _ = tx.send(Msg::KeyRejected { op, reason });
+                    return;
+                }
+            }
+        }
+        (Some(_), false) => {
+            Some("The key was not checked against the API (--offline).".to_string())
+        }
+        (None, _) => None,
+    };
+    let planned = tokio::task::spawn_blocking(move || {
+        let result =
+            fixes::plan(fix, &env, &input).map(|plan| (plan_view(&plan, &env, key_check), plan));
+        (result, input)
+    })
+    .await;
+    let result = match planned {
+        Ok((Ok((view, plan)), input)) => {
+            // A slow plan (a key checked for a while, then given up on) never replaces a newer one.
+            if let Ok(mut guard) = slot.lock()
+                && guard.as_ref().is_none_or(|p| p.op < op)
+            {
+                *guard = Some(PendingPlan {
+                    op,
+                    plan,
+                    key: input.key,
+                    var: input.var,
+                });
+            }
+            Ok(view)
+        }
+        Ok((Err(e), _)) => Err(e),
+        Err(e) => Err(FixError::Io(format!(
+            "internal error while planning (a bug in claude-auth-tui; please report it): {e}"
+        ))),
+    };
+    let _ = tx.send(Msg::FixPlanned { op, result });
+}
+
+/// Writes a plan's file edits (backup, journal, atomic writes) off the async threads.
+pub async fn apply_edits(plan: &PendingPlan, env: &Arc<Environment>) -> Result<Applied, FixError> {
+    let fix = plan.plan.fix;
+    let mut applied = Applied {
+        fix,
+        entry_id: String::new(),
+        files: plan
+            .plan
+            .edits
+            .iter()
+            .map(|e| {
+                let shown = env.display_path(&e.path);
+                if e.after.is_none() {
+                    format!("{shown} (removed)")
+                } else {
+                    shown
+                }
+            })
+            .collect(),
+        backup_dir: None,
+        command: None,
+        reload: None,
+        url: (fix == FixId::OpenConsole).then(|| KEYS_URL.to_string()),
+        view_label: None,
+    };
+    if plan.plan.edits.is_empty() {
+        return Ok(applied);
+    }
+    let to_apply = plan.plan.clone();
+    let apply_env = Arc::clone(env);
+    let entry = tokio::task::spawn_blocking(move || fixes::apply(&to_apply, &apply_env))
+        .await
+        .map_err(|e| FixError::Io(format!("internal error while applying: {e}")))??;
+    applied.entry_id.clone_from(&entry.id);
+    applied.backup_dir = Some(format!("{}/", env.display_path(&entry.backup_dir)));
+    Ok(applied)
+}
+
+/// The environment a new terminal will have after this fix, and the command that loads the
+/// change into a shell that is already open. `None` when the fix changes no shell variable.
+#[must_use]
+pub fn after_fix(plan: &PendingPlan, env: &Environment) -> (Option<Environment>, Option<String>) {
+    let file = plan.plan.edits.first().map(|e| env.display_path(&e.path));
+    let fish = env.shell_name().as_deref() == Some("fish");
+    match plan.plan.fix {
+        FixId::ExportKey => (
+            plan.key
+                .as_deref()
+                .map(|key| env.with_var("ANTHROPIC_API_KEY", key.trim())),
+            file.map(|f| format!("source {f}")),
+        ),
+        FixId::RepairKey => (None, file.map(|f| format!("source {f}"))),
+        FixId::SilenceEnvKey => {
+            let var = plan.var.as_deref().unwrap_or("ANTHROPIC_API_KEY");
+            let unset = if fish {
+                format!("set -e {var}")
+            } else {
+                format!("unset {var}")
+            };
+            (Some(env.without_var(var)), Some(unset))
+        }
+        _ => (None, None),
+    }
+}
+
+/// Runs a plan's command off the async threads (an interactive one shares the terminal: the
+/// caller has suspended the screen).
+pub async fn run_command(spec: CommandSpec, env: Arc<Environment>) -> CommandRun {
+    let display = spec.display();
+    let status = tokio::task::spawn_blocking(move || fixes::run_command(&spec, &env)).await;
+    match status {
+        Ok(Ok(status)) => CommandRun {
+            display,
+            result: Ok(status.to_string()),
+            success: status.success(),
+        },
+        Ok(Err(e)) => CommandRun {
+            display,
+            result: Err(e.to_string()),
+            success: false,
+        },
+        Err(e) => CommandRun {
+            display,
+            result: Err(format!("internal error: {e}")),
+            success: false,
+        },
+    }
+}
+
+/// What `undo` would take back.
+pub async fn plan_undo(env: Arc<Environment>) -> Result<UndoView, FixError> {
+    tokio::task::spawn_blocking(move || {
+        let entry = fixes::pending_undo(&env)?;
+        Ok(UndoView {
+            restores: entry
+                .files
+                .iter()
+                .map(|f| describe_restore(&env, f))
+                .collect(),
+            entry_id: entry.id,
+            fix: entry.fix,
+            time: entry.time,
+        })
+    })
+    .await
+    .map_err(|e| FixError::Io(format!("internal error: {e}")))?
+}
+
+/// Undoes the last fix if it is still `entry_id` (what the user confirmed).
+pub async fn undo(env: Arc<Environment>, entry_id: String) -> Result<Undone, FixError> {
+    tokio::task::spawn_blocking(move || {
+        let entry = fixes::pending_undo(&env)?;
+        if entry.id != entry_id {
+            return Err(FixError::Changed(
+                "the undo journal changed since you asked (another fix or undo ran); press u \
+                 again to see what it would undo now"
+                    .to_string(),
+            ));
+        }
+        let report = fixes::undo_last(&env)?;
+        let shown = |paths: &[PathBuf]| paths.iter().map(|p| env.display_path(p)).collect();
+        Ok(Undone {
+            restored: shown(&report.restored),
+            unchanged: shown(&report.unchanged),
+            entry_id: report.entry.id,
+            fix: report.entry.fix,
+            view_label: None,
+        })
+    })
+    .await
+    .map_err(|e| FixError::Io(format!("internal error: {e}")))?
+}
+
+/// What undo does to one file, in the words of `claude-auth-tui undo`.
+fn describe_restore(env: &Environment, file: &JournalFile) -> String {
+    let shown = env.display_path(&file.path);
+    match (&file.before_sha256, &file.backup) {
+        (None, _) => format!("{shown}: removed (the fix created it)"),
+        (Some(_), Some(backup)) if file.after_sha256.is_none() => {
+            format!("{shown}: put back from {}", env.display_path(backup))
+        }
+        (Some(_), Some(backup)) => {
+            format!("{shown}: restored from {}", env.display_path(backup))
+        }
+        (Some(_), None) => format!(
+            "{shown}: permissions back to {}",
+            file.mode_before
+                .map_or_else(|| "what they were".to_string(), |m| format!("{m:04o}"))
+        ),
+    }
+}
+
+/// Writes the Markdown report of `outcomes` over the latest run's context to the tool folder
+/// (created 0700; the report 0600); returns its `~`-relative path.
+pub async fn save_report(
+    ctx: Option<Arc<CheckCtx>>,
+    outcomes: Vec<CheckOutcome>,
+    view_label: Option<String>,
+    home_env: Arc<Environment>,
+) -> Result<String, String> {
+    let ctx = ctx.ok_or_else(|| "no check has finished yet".to_string())?;
+    let helper_value = ctx
+        .helper_run()
+        .await
+        .and_then(|h| h.value().map(str::to_string));
+    let diagnosis = Diagnosis::from_parts(&ctx, outcomes, helper_value);
+    let mut text = markdown::render(&diagnosis);
+    if view_label.is_some() {
+        text = text.replacen(
+            "\n\n",
+            "\n\n> Saved from the wizard after a fix in this session: the checks ran as a new \
+             terminal will see your setup, with the fix's change to the shell environment.\n\n",
+            1,
+        );
+    }
+    let dir = home_env.tool_dir();
+    tokio::task::spawn_blocking(move || write_report(&dir, &text))
+        .await
+        .map_err(|e| format!("internal error: {e}"))?
+        .map(|path| home_env.display_path(&path))
+}
+
+fn write_report(dir: &Path, text: &str) -> Result<PathBuf, String> {
+    let shown = dir.display();
+    atomic::create_private_dir(dir).map_err(|e| format!("cannot create {shown}: {e}"))?;
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(&format)
+        .unwrap_or_else(|_| "report".to_string());
+    let mut path = dir.join(format!("claude-auth-report-{stamp}.md"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("claude-auth-report-{stamp}-{n}.md"));
+        n += 1;
+    }
+    atomic::write_atomic(&path, text.as_bytes(), atomic::SECRET_MODE, false)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
