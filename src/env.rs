@@ -57,6 +57,8 @@ pub struct Environment {
     vars: BTreeMap<String, String>,
     /// Names of variables whose value was not valid UTF-8 (kept lossily in `vars`).
     non_utf8: BTreeSet<String>,
+    /// The exact bytes of non-UTF-8 values, so paths such as HOME are never misread.
+    raw: BTreeMap<String, OsString>,
     home: PathBuf,
     home_state: HomeState,
     cwd: PathBuf,
@@ -73,6 +75,7 @@ impl Environment {
     pub fn capture() -> Self {
         let mut vars = BTreeMap::new();
         let mut non_utf8 = BTreeSet::new();
+        let mut raw_values = BTreeMap::new();
         for (key, value) in std::env::vars_os() {
             let key = os_lossy(key);
             match value.into_string() {
@@ -81,7 +84,8 @@ impl Environment {
                 }
                 Err(raw) => {
                     vars.insert(key.clone(), raw.to_string_lossy().into_owned());
-                    non_utf8.insert(key);
+                    non_utf8.insert(key.clone());
+                    raw_values.insert(key, raw);
                 }
             }
         }
@@ -93,15 +97,18 @@ impl Environment {
             .get("CLAUDE_AUTH_TUI_MANAGED_DIR")
             .filter(|d| !d.is_empty())
             .map_or_else(|| default_managed_dir(platform), PathBuf::from);
-        Self::assemble(
+        let mut env = Self::assemble(
             vars,
             non_utf8,
+            raw_values,
             fallback_home,
             cwd,
             platform,
             now_ms(),
             managed_dir,
-        )
+        );
+        env.raw.retain(|k, _| env.non_utf8.contains(k));
+        env
     }
 
     /// Starts a hand-built environment (tests, `--demo`): nothing is read from the process.
@@ -119,19 +126,22 @@ impl Environment {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn assemble(
         mut vars: BTreeMap<String, String>,
         non_utf8: BTreeSet<String>,
+        raw: BTreeMap<String, OsString>,
         fallback_home: Option<PathBuf>,
         cwd: PathBuf,
         platform: Platform,
         now_ms: i64,
         managed_dir: PathBuf,
     ) -> Self {
-        let from_var = vars
-            .get("HOME")
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from);
+        let from_var = raw.get("HOME").map(PathBuf::from).or_else(|| {
+            vars.get("HOME")
+                .filter(|h| !h.is_empty())
+                .map(PathBuf::from)
+        });
         let (home, home_state) = match from_var.or(fallback_home) {
             Some(h) if h.is_dir() => (h, HomeState::Ok),
             Some(h) => (h, HomeState::NotADirectory),
@@ -141,6 +151,7 @@ impl Environment {
         Self {
             vars,
             non_utf8,
+            raw,
             home,
             home_state,
             cwd,
@@ -166,6 +177,7 @@ impl Environment {
         let mut copy = self.clone();
         copy.vars.insert(name.to_string(), value.to_string());
         copy.non_utf8.remove(name);
+        copy.raw.remove(name);
         copy
     }
 
@@ -175,6 +187,7 @@ impl Environment {
         let mut copy = self.clone();
         copy.vars.remove(name);
         copy.non_utf8.remove(name);
+        copy.raw.remove(name);
         copy
     }
 
@@ -244,17 +257,26 @@ impl Environment {
     /// The CLI's config dir: `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
     #[must_use]
     pub fn claude_config_dir(&self) -> PathBuf {
-        match self.var("CLAUDE_CONFIG_DIR") {
-            Some(dir) => self.expand_home(dir),
+        match self.path_var("CLAUDE_CONFIG_DIR") {
+            Some(dir) => dir,
             None => self.home.join(".claude"),
         }
+    }
+
+    /// A variable holding a path: its exact bytes when not UTF-8, `~/` expanded otherwise.
+    #[must_use]
+    pub fn path_var(&self, name: &str) -> Option<PathBuf> {
+        if let Some(raw) = self.raw.get(name) {
+            return Some(PathBuf::from(raw));
+        }
+        self.var(name).map(|v| self.expand_home(v))
     }
 
     /// The CLI's global state file: `$CLAUDE_CONFIG_DIR/.claude.json`, else `~/.claude.json`.
     #[must_use]
     pub fn global_config_path(&self) -> PathBuf {
-        match self.var("CLAUDE_CONFIG_DIR") {
-            Some(dir) => self.expand_home(dir).join(".claude.json"),
+        match self.path_var("CLAUDE_CONFIG_DIR") {
+            Some(dir) => dir.join(".claude.json"),
             None => self.home.join(".claude.json"),
         }
     }
@@ -380,6 +402,7 @@ impl EnvironmentBuilder {
         Environment::assemble(
             self.vars,
             self.non_utf8,
+            BTreeMap::new(),
             None,
             self.cwd,
             self.platform,

@@ -107,6 +107,7 @@ string_ids! {
         FoundryCredentialsMissing = "foundry-credentials-missing",
         CliUnresponsive = "cli-unresponsive",
         HomeMissing = "home-missing",
+        ConfigDirInvalid = "config-dir-invalid",
     }
 }
 

@@ -66,9 +66,51 @@ pub fn scrub(text: &str, known: &[&str]) -> String {
             out = out.replace(secret, &mask(secret));
         }
     }
-    secret_pattern()
-        .replace_all(&out, |caps: &regex::Captures<'_>| mask(&caps[0]))
-        .into_owned()
+    let out = secret_pattern().replace_all(&out, |caps: &regex::Captures<'_>| mask(&caps[0]));
+    let out = url_password_pattern().replace_all(&out, "${1}****@");
+    mask_random_tokens(&out)
+}
+
+/// `scheme://user:password@host` → `scheme://user:****@host` (proxy and gateway URLs).
+fn url_password_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(r"([A-Za-z][A-Za-z0-9+.\-]*://[^\s/:@]*:)([^\s@/]+)@").expect("static regex")
+    })
+}
+
+/// Masks long random-looking tokens nobody told us about (gateway tokens, AWS secret keys):
+/// 32 or more characters of `[A-Za-z0-9_-]` mixing upper case, lower case and digits. Paths
+/// and URLs are split at `/`, so their words are judged one by one.
+fn mask_random_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        if len == 0 {
+            let c = rest.chars().next().unwrap_or(' ');
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let token = &rest[..len];
+        if looks_random(token) {
+            out.push_str(&mask(token));
+        } else {
+            out.push_str(token);
+        }
+        rest = &rest[len..];
+    }
+    out
+}
+
+fn looks_random(token: &str) -> bool {
+    token.len() >= 32
+        && token.chars().any(|c| c.is_ascii_uppercase())
+        && token.chars().any(|c| c.is_ascii_lowercase())
+        && token.chars().any(|c| c.is_ascii_digit())
 }
 
 fn secret_pattern() -> &'static Regex {
@@ -122,5 +164,21 @@ mod tests {
         assert!(!out.contains("ZZZZZZZZ"));
         assert!(!out.contains("hunter2hunter2"));
         assert!(out.contains("sk-ant-api03-…abcd"));
+    }
+
+    #[test]
+    fn scrub_masks_url_passwords_and_unknown_random_tokens() {
+        let out = scrub(
+            "proxy http://bob:s3cretPass@proxy:8080 token gw-FAKEgatewayTOKEN4444444444444444-Gt03 path /home/user/projects",
+            &[],
+        );
+        assert!(out.contains("http://bob:****@proxy:8080"), "{out}");
+        assert!(!out.contains("s3cretPass"), "{out}");
+        assert!(!out.contains("FAKEgatewayTOKEN"), "{out}");
+        assert!(out.contains("/home/user/projects"), "{out}");
+        assert_eq!(
+            scrub("req_011CSHxD9rXnXQV7S5Nnmq", &[]),
+            "req_011CSHxD9rXnXQV7S5Nnmq"
+        );
     }
 }

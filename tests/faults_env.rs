@@ -7,7 +7,7 @@
 //! The binary runs with a cleared environment (`TempHome::command()`, or `env_clear()` for HOME
 //! itself), never against the real home.
 //!
-//! Tests marked `#[ignore = "bug: …"]` fail today; each reason says what is wrong.
+//! A test marked `#[ignore = "bug: …"]` fails today; its reason says what is wrong.
 
 mod support;
 
@@ -325,7 +325,6 @@ fn home_is_a_file_or_missing() {
 /// The check must say that HOME itself is the problem (the `home-missing` cause exists for it),
 /// not blame the files under it.
 #[test]
-#[ignore = "bug: a HOME that is a file or does not exist is never reported (HomeState is computed but unused; cause home-missing is never produced): `check` blames ~/.claude/.credentials.json (credentials-corrupt, and a bogus credentials-misplaced) or says no-credentials"]
 fn home_problems_are_named() {
     let home = TempHome::new();
     let file = home.root.path().join("home-file");
@@ -453,7 +452,6 @@ fn non_utf8_variables_are_survived() {
 /// A folder whose name is not UTF-8 is a real folder: the tool must read it, or say it cannot,
 /// and a fix must never write into the lossily decoded name (a different, new folder).
 #[test]
-#[ignore = "bug: non-UTF-8 HOME / CLAUDE_CONFIG_DIR are decoded lossily into paths that do not exist: the credentials in a real non-UTF-8 CLAUDE_CONFIG_DIR are reported absent (no-credentials) without naming the variable, and `fix export-key` with a non-UTF-8 HOME creates a sibling folder named with U+FFFD and writes the profile there"]
 fn non_utf8_paths_are_not_misread() {
     let home = TempHome::new();
     home.fake_claude_standard();
@@ -533,7 +531,6 @@ fn claude_config_dir_is_a_fifo_or_a_file() {
 }
 
 #[test]
-#[ignore = "bug: CLAUDE_CONFIG_DIR pointing at a FIFO or a regular file is diagnosed as credentials-corrupt (plus credentials-misplaced and global-config-corrupt) and the fixes offered are remove-credentials and relogin; the variable itself is never named"]
 fn claude_config_dir_not_a_directory_is_named() {
     let home = TempHome::new();
     let file = home.write("plain-file", "x");
@@ -607,7 +604,6 @@ fn a_five_megabyte_profile_is_survived() {
 /// A profile over the 4 MiB read limit still runs in the shell: the check must say it skipped
 /// it, not that there is no key in any profile.
 #[test]
-#[ignore = "bug: a profile over files::MAX_FILE_BYTES (4 MiB) is skipped silently by the shell-env scan: with `export ANTHROPIC_API_KEY=…` on line 1 of a 5 MB ~/.zshrc, `check` says \"no API key in this shell or its profiles\" (no-credentials), while `fix export-key` reads the same file whole and says the line already exports the key"]
 fn a_five_megabyte_profile_is_mentioned() {
     let home = TempHome::new();
     home.fake_claude_standard();
@@ -627,7 +623,6 @@ fn a_five_megabyte_profile_is_mentioned() {
 /// must survive an edit that falls back to re-serialising the document (here: approve-key's
 /// edit when `customApiKeyResponses` does not exist yet).
 #[test]
-#[ignore = "bug: json_edit's re-serialising fallback changes floats (serde_json parses without float_roundtrip): 2.1963605259460954 is written back as 2.196360525946095"]
 fn json_edit_fallback_keeps_every_number() {
     use claude_auth_tui::fixes::json_edit::{self, EditMethod, JsonOp};
     let text = "{\"lastCost\": 2.1963605259460954, \"lastDuration\": 1.6330183533338927}\n";

@@ -859,7 +859,6 @@ mod home {
         helper_printing_a_key,
         helper_with_inline_key,
         helper_failing_loudly,
-        #[ignore = "bug: the apiKeyHelper command and its stderr are shown as they are (only sk-ant-shaped values and known secrets are masked): a gateway token in them shows whole in check, check --json, report, the wizard and the drop-override diff"]
         helper_with_a_gateway_token,
         global_config_with_tails,
         credentials_expired_and_misplaced,
@@ -867,11 +866,8 @@ mod home {
         credentials_scopeless,
         bedrock_and_foundry_tokens,
         proxy_with_password,
-        #[ignore = "bug: a password in ANTHROPIC_BASE_URL (https://user:PASSWORD@host) is shown in check (the Endpoint line), check --json (endpoint.base_url), report, the wizard's endpoint detail and the fix dialogs over it; only the wizard header strips it"]
         endpoint_url_with_password,
-        #[ignore = "bug: a proxy password in a settings env block (env.HTTPS_PROXY=http://user:PASSWORD@proxy) is shown in the config-scope evidence of check -v, check --json, report and the wizard"]
         proxy_password_in_settings,
-        #[ignore = "bug: fix previews (export-key, silence-env-key; CLI and wizard) show the profile lines around the edit as they are: a proxy URL with a password on a nearby line is printed"]
         proxy_password_in_profile,
         corrupt_files_holding_secrets,
         live_echo,

@@ -32,6 +32,23 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
         Status::Warn
     };
 
+    if let Some(problem) = config_dir_problem(ctx) {
+        let (cause, summary) = problem;
+        out.find(cause, Status::Fail, summary);
+        if cause == CauseId::ConfigDirInvalid {
+            out.offer(FixId::Relogin);
+        }
+        return out.finish("");
+    }
+
+    if env
+        .raw_var("CLAUDE_CONFIG_DIR")
+        .is_some_and(|v| !v.is_empty())
+    {
+        out.detail(format!(
+            "CLAUDE_CONFIG_DIR is set: Claude Code keeps its login in {path}"
+        ));
+    }
     let misplaced = &ctx.facts.misplaced_credentials;
     if misplaced.state_exists() {
         let other = env.display_path(&misplaced.path);
@@ -126,6 +143,34 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
         },
     };
     out.finish(&default)
+}
+
+/// A config folder that cannot hold a login: CLAUDE_CONFIG_DIR pointing at a file or FIFO, or
+/// (without it) a HOME that is not a folder.
+fn config_dir_problem(ctx: &CheckCtx) -> Option<(CauseId, String)> {
+    let env = &ctx.env;
+    if env
+        .raw_var("CLAUDE_CONFIG_DIR")
+        .is_some_and(|v| !v.is_empty())
+    {
+        let dir = env.claude_config_dir();
+        let shown = env.display_path(&dir);
+        let note = if env.is_non_utf8("CLAUDE_CONFIG_DIR") {
+            " (its value is not valid UTF-8)"
+        } else {
+            ""
+        };
+        return match std::fs::metadata(&dir) {
+            Ok(m) if !m.is_dir() => Some((
+                CauseId::ConfigDirInvalid,
+                format!(
+                    "CLAUDE_CONFIG_DIR ({shown}){note} is not a directory: Claude Code can neither read nor save a login there"
+                ),
+            )),
+            _ => None,
+        };
+    }
+    super::shell_env::home_problem(env).map(|p| (CauseId::HomeMissing, p))
 }
 
 fn check_tokens(

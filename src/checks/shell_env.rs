@@ -3,7 +3,7 @@
 //! key declined at the CLI's "Detected a custom API key" prompt.
 
 use super::CheckCtx;
-use crate::env::Environment;
+use crate::env::{Environment, HomeState};
 use crate::ids::{CauseId, CheckId, FixId};
 use crate::outcome::{CheckOutcome, Status};
 use crate::resolve::{Method, Mode, Origin, Provider};
@@ -30,6 +30,16 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
         Status::Warn
     };
     let custom_endpoint = ctx.endpoint.is_custom();
+
+    if let Some(problem) = home_problem(env) {
+        out.find(CauseId::HomeMissing, Status::Fail, problem);
+    }
+    for (path, why) in &ctx.facts.unreadable_profiles {
+        out.detail(format!(
+            "{} was not read: it {why}; a key set there is not seen by this check",
+            env.display_path(path)
+        ));
+    }
 
     for var in CREDENTIAL_VARS {
         let assignments: Vec<&Assignment> = ctx
@@ -107,6 +117,22 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
         None => "no credential variables in this shell".to_string(),
     };
     out.finish(&default)
+}
+
+/// Why the home folder cannot hold Claude Code's files, if it cannot.
+#[must_use]
+pub fn home_problem(env: &Environment) -> Option<String> {
+    let home = env.home().display();
+    match env.home_state() {
+        HomeState::Ok => None,
+        HomeState::Unset => Some(
+            "HOME is not set, so Claude Code has no home folder for its login, settings and ~/.claude.json"
+                .to_string(),
+        ),
+        HomeState::NotADirectory => Some(format!(
+            "HOME ({home}) does not exist or is not a directory, so Claude Code cannot read or save its login, settings or ~/.claude.json"
+        )),
+    }
 }
 
 fn report_missing(

@@ -22,6 +22,8 @@ pub struct Facts {
     /// `credentials.json` without the dot: the article's path, ignored by the CLI.
     pub misplaced_credentials: CredentialsFile,
     pub profile_assignments: Vec<Assignment>,
+    /// Profiles the scan could not read (too large, unreadable).
+    pub unreadable_profiles: Vec<(std::path::PathBuf, String)>,
 }
 
 impl Facts {
@@ -34,6 +36,7 @@ impl Facts {
             credentials: CredentialsFile::load(env),
             misplaced_credentials: CredentialsFile::load_path(env.misplaced_credentials_path()),
             profile_assignments: profiles::scan_all(env),
+            unreadable_profiles: profiles::unreadable_profiles(env),
         }
     }
 }

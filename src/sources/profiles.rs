@@ -137,6 +137,20 @@ pub fn candidate_profiles(env: &Environment) -> Vec<Profile> {
         .collect()
 }
 
+/// Profiles that exist but could not be read (too large, unreadable), with why: the shell still
+/// runs them, so a key in them is invisible to the scan and must be said so.
+#[must_use]
+pub fn unreadable_profiles(env: &Environment) -> Vec<(PathBuf, String)> {
+    candidate_profiles(env)
+        .into_iter()
+        .filter(|p| p.exists)
+        .filter_map(|p| match files::read_text(&p.path) {
+            FileRead::Problem(why) => Some((p.path, why)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Scans every existing profile (and files they `source` from the home folder) for tracked
 /// variables.
 #[must_use]
