@@ -303,7 +303,9 @@ pub fn run_undo(
     }
 }
 
-fn describe_restore(env: &Environment, file: &JournalFile) -> String {
+/// What undo does to one file, in plain words (also shown by the wizard).
+#[must_use]
+pub fn describe_restore(env: &Environment, file: &JournalFile) -> String {
     let shown = env.display_path(&file.path);
     match (&file.before_sha256, &file.backup) {
         (None, _) => format!("{shown}: removed (the fix created it)"),

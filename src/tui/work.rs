@@ -4,7 +4,7 @@
 
 use crate::checks::CheckCtx;
 use crate::env::Environment;
-use crate::fixes::{self, CommandSpec, FixError, FixInput, FixPlan, JournalFile, KEYS_URL, atomic};
+use crate::fixes::{self, CommandSpec, FixError, FixInput, FixPlan, KEYS_URL, atomic};
 use crate::ids::FixId;
 use crate::outcome::CheckOutcome;
 use crate::report::{Diagnosis, markdown};
@@ -246,7 +246,7 @@ pub async fn plan_undo(env: Arc<Environment>) -> Result<UndoView, FixError> {
             restores: entry
                 .files
                 .iter()
-                .map(|f| describe_restore(&env, f))
+                .map(|f| crate::fixes::cli::describe_restore(&env, f))
                 .collect(),
             entry_id: entry.id,
             fix: entry.fix,
@@ -280,25 +280,6 @@ pub async fn undo(env: Arc<Environment>, entry_id: String) -> Result<Undone, Fix
     })
     .await
     .map_err(|e| FixError::Io(format!("internal error: {e}")))?
-}
-
-/// What undo does to one file, in the words of `claude-auth-tui undo`.
-fn describe_restore(env: &Environment, file: &JournalFile) -> String {
-    let shown = env.display_path(&file.path);
-    match (&file.before_sha256, &file.backup) {
-        (None, _) => format!("{shown}: removed (the fix created it)"),
-        (Some(_), Some(backup)) if file.after_sha256.is_none() => {
-            format!("{shown}: put back from {}", env.display_path(backup))
-        }
-        (Some(_), Some(backup)) => {
-            format!("{shown}: restored from {}", env.display_path(backup))
-        }
-        (Some(_), None) => format!(
-            "{shown}: permissions back to {}",
-            file.mode_before
-                .map_or_else(|| "what they were".to_string(), |m| format!("{m:04o}"))
-        ),
-    }
 }
 
 /// Writes the Markdown report of `outcomes` over the latest run's context to the tool folder

@@ -10,9 +10,7 @@ use crate::tui::view::{app_layout, wrap::wrap};
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Padding, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
-};
+use ratatui::widgets::{Block, Padding};
 
 /// The status in words, for the detail pane's first line.
 #[must_use]
@@ -60,28 +58,15 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         );
     let inner = inner(area);
     let content = lines(app, inner.width);
-    let max = content.len().saturating_sub(usize::from(inner.height));
-    let scroll = usize::from(app.detail_scroll).min(max);
-    frame.render_widget(
-        Paragraph::new(content)
-            .block(block)
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+    super::scrolled_text(
+        frame,
         area,
+        inner.height,
+        block,
+        content,
+        usize::from(app.detail_scroll),
+        theme,
     );
-    if max > 0 {
-        let mut state = ScrollbarState::new(max + 1)
-            .position(scroll)
-            .viewport_content_length(usize::from(inner.height));
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight)
-                .begin_symbol(Some("▲"))
-                .end_symbol(Some("▼"))
-                .thumb_style(theme.value())
-                .track_style(theme.border()),
-            area.inner(Margin::new(0, 1)),
-            &mut state,
-        );
-    }
 }
 
 /// The selected check's content, wrapped to `width`.

@@ -16,9 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Clear, Padding, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
-};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 /// Rows of the key box in the key input.
 const KEY_BOX_HEIGHT: u16 = 3;
@@ -190,28 +188,15 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
         _ => {
             let lines = content(app, modal, inner.width);
-            let max = lines.len().saturating_sub(usize::from(inner.height));
-            let scroll = usize::from(modal.scroll().unwrap_or(0)).min(max);
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .block(block)
-                    .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+            super::scrolled_text(
+                frame,
                 popup,
+                inner.height,
+                block,
+                lines,
+                usize::from(modal.scroll().unwrap_or(0)),
+                theme,
             );
-            if max > 0 {
-                let mut state = ScrollbarState::new(max + 1)
-                    .position(scroll)
-                    .viewport_content_length(usize::from(inner.height));
-                frame.render_stateful_widget(
-                    Scrollbar::new(ScrollbarOrientation::VerticalRight)
-                        .begin_symbol(Some("▲"))
-                        .end_symbol(Some("▼"))
-                        .thumb_style(theme.value())
-                        .track_style(theme.border()),
-                    popup.inner(Margin::new(0, 1)),
-                    &mut state,
-                );
-            }
         }
     }
 }
