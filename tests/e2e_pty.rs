@@ -124,6 +124,14 @@ impl Session {
 
     /// Resizes the terminal (the child gets SIGWINCH) and the screen model with it.
     fn resize(&mut self, rows: u16, cols: u16) {
+        // The screen model first: the wizard's full redraw after SIGWINCH must be parsed at
+        // the new size (resizing the pty first let that redraw race the model's resize).
+        self.output
+            .lock()
+            .unwrap()
+            .parser
+            .screen_mut()
+            .set_size(nonzero(rows), nonzero(cols));
         self.master
             .resize(PtySize {
                 rows,
@@ -132,12 +140,6 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("resize");
-        self.output
-            .lock()
-            .unwrap()
-            .parser
-            .screen_mut()
-            .set_size(nonzero(rows), nonzero(cols));
     }
 
     fn send(&mut self, bytes: &[u8]) {
