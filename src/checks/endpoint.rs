@@ -337,25 +337,13 @@ fn check_foundry(out: &mut CheckOutcome, ctx: &CheckCtx) {
     }
 }
 
-/// A proxy URL with any password hidden.
-#[must_use]
-pub fn redact_url(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("****"));
-            u.to_string()
-        }
-        _ => crate::secret::scrub(url, &[]),
-    }
-}
-
 fn check_proxy(out: &mut CheckOutcome, ctx: &CheckCtx) {
     let env = &ctx.env;
     // The CLI honours proxies from the environment it starts in.
     for name in ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"] {
         if let Some(value) = env.var(name) {
             match reqwest::Url::parse(value) {
-                Ok(_) => out.detail(format!("{name} = {}", redact_url(value))),
+                Ok(_) => out.detail(format!("{name} = {}", crate::http::redact_url(value))),
                 Err(e) => out.find(
                     CauseId::EndpointUnreachable,
                     Status::Warn,
@@ -460,13 +448,5 @@ mod tests {
         );
         assert_eq!(ini_section(text, "work").unwrap()[0].0, "sso_session");
         assert!(ini_section(text, "none").is_none());
-    }
-
-    #[test]
-    fn proxy_passwords_are_hidden() {
-        assert_eq!(
-            redact_url("http://user:hunter2@proxy:8080"),
-            "http://user:****@proxy:8080/"
-        );
     }
 }

@@ -129,10 +129,12 @@ pub fn known_secrets(ctx: &CheckCtx) -> Vec<String> {
             out.push(c.value);
         }
     }
+    // Profiles also trace ANTHROPIC_BASE_URL, which is not a secret: only credential values.
     out.extend(
         ctx.facts
             .profile_assignments
             .iter()
+            .filter(|a| crate::checks::shell_env::CREDENTIAL_VARS.contains(&a.var.as_str()))
             .map(|a| a.value.clone()),
     );
     if let Some(t) = ctx.facts.credentials.tokens() {

@@ -72,7 +72,7 @@ impl Header {
     /// Reads the resolved credential and endpoint of a run.
     #[must_use]
     pub fn from_ctx(ctx: &CheckCtx) -> Self {
-        let known = known_secrets(ctx);
+        let known = crate::report::known_secrets(ctx);
         let known: Vec<&str> = known.iter().map(String::as_str).collect();
         let clean = |s: &str| secret::scrub(s, &known);
         let (method, masked, source) = match &ctx.auth.effective {
@@ -104,37 +104,9 @@ impl Header {
             method,
             masked,
             source,
-            endpoint: clean(&strip_userinfo(&endpoint.base_url)),
+            endpoint: clean(&crate::http::redact_url(&endpoint.base_url)),
             endpoint_source: clean(&endpoint_source),
         }
-    }
-}
-
-/// Every secret a run knows whole, for scrubbing anything shown or printed.
-#[must_use]
-pub fn known_secrets(ctx: &CheckCtx) -> Vec<String> {
-    [&ctx.auth, &ctx.auth_print]
-        .into_iter()
-        .flat_map(|a| {
-            a.effective
-                .iter()
-                .chain(&a.also_sent)
-                .chain(&a.shadowed)
-                .filter_map(|c| c.secret.clone())
-        })
-        .filter(|s| s.trim().len() >= 8)
-        .collect()
-}
-
-/// `https://user:pass@host/` → `https://…@host/`: a URL may carry a password.
-fn strip_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://…@{}", &rest[at + 1..]),
-        None => url.to_string(),
     }
 }
 
@@ -364,23 +336,5 @@ impl App {
             self.header_run = run_id;
             self.header = Some(header);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn userinfo_is_hidden() {
-        assert_eq!(
-            strip_userinfo("https://bob:hunter2@gw.example/v1"),
-            "https://…@gw.example/v1"
-        );
-        assert_eq!(
-            strip_userinfo("https://api.anthropic.com"),
-            "https://api.anthropic.com"
-        );
-        assert_eq!(strip_userinfo("api.example"), "api.example");
     }
 }

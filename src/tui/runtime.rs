@@ -9,7 +9,7 @@ use crate::fixes::CommandSpec;
 use crate::ids::CheckId;
 use crate::outcome::CheckOutcome;
 use crate::secret;
-use crate::tui::app::{self, App, Header};
+use crate::tui::app::{App, Header};
 use crate::tui::effect::Effect;
 use crate::tui::fix_flow::CommandRun;
 use crate::tui::msg::Msg;
@@ -489,7 +489,7 @@ fn spawn_run(
         if tx.send(Msg::Resolved { run_id, header }).is_err() {
             return; // the wizard has gone
         }
-        let known = Arc::new(app::known_secrets(&ctx));
+        let known = Arc::new(crate::report::known_secrets(&ctx));
         let mut running = JoinSet::new();
         for id in checks {
             let ctx = Arc::clone(&ctx);
