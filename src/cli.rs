@@ -1,6 +1,8 @@
 //! Command-line arguments.
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use claude_auth_tui::ids::FixId;
 use std::time::Duration;
 
 /// Diagnose and fix Claude Code authentication failures.
@@ -16,8 +18,44 @@ pub struct Cli {
     pub check: CheckArgs,
 
     /// Open the wizard over a built-in broken setup in a throwaway home (`--demo list` names them)
-    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "key-not-exported")]
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "key-not-exported",
+          value_parser = demo_name_parser())]
     pub demo: Option<String>,
+
+    /// When to colour the output: auto (a terminal, and `NO_COLOR` unset), always or never
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+/// `--color`: the usual three answers, next to `NO_COLOR`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The shells `completions` writes a script for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+impl Shell {
+    #[must_use]
+    pub fn generator(self) -> clap_complete::Shell {
+        match self {
+            Self::Bash => clap_complete::Shell::Bash,
+            Self::Zsh => clap_complete::Shell::Zsh,
+            Self::Fish => clap_complete::Shell::Fish,
+            Self::Elvish => clap_complete::Shell::Elvish,
+            Self::Powershell => clap_complete::Shell::PowerShell,
+        }
+    }
 }
 
 /// Options shared by the wizard, `check` and `report`.
@@ -42,14 +80,20 @@ impl CheckArgs {
     }
 }
 
-fn parse_fix_id(s: &str) -> Result<claude_auth_tui::ids::FixId, String> {
-    claude_auth_tui::ids::FixId::parse(s).ok_or_else(|| {
-        let ids: Vec<&str> = claude_auth_tui::ids::FixId::ALL
-            .iter()
-            .map(|f| f.as_str())
-            .collect();
-        format!("unknown fix `{s}`; the fixes are: {}", ids.join(", "))
-    })
+/// Fix ids as clap possible values, so `--help`, errors and shell completions list them.
+fn fix_id_parser() -> impl TypedValueParser<Value = FixId> {
+    PossibleValuesParser::new(FixId::ALL.iter().map(|f| PossibleValue::new(f.as_str())))
+        .try_map(|s| FixId::parse(&s).ok_or("not a fix id"))
+}
+
+/// Demo names (and `list`) as possible values, for completions and a clear error.
+fn demo_name_parser() -> PossibleValuesParser {
+    let names = claude_auth_tui::demo::list()
+        .into_iter()
+        .map(|(name, description)| PossibleValue::new(name).help(description));
+    PossibleValuesParser::new(names.chain(std::iter::once(
+        PossibleValue::new("list").help("list the demos"),
+    )))
 }
 
 fn parse_timeout(s: &str) -> Result<f64, String> {
@@ -85,8 +129,8 @@ pub enum Command {
     /// Apply one fix: preview, confirm, back up, write atomically (undo with `undo`)
     Fix {
         /// The fix id
-        #[arg(value_parser = parse_fix_id)]
-        fix: claude_auth_tui::ids::FixId,
+        #[arg(value_parser = fix_id_parser())]
+        fix: FixId,
         /// Show the plan and change nothing
         #[arg(long)]
         dry_run: bool,
@@ -117,5 +161,17 @@ pub enum Command {
         /// Write to this file instead of standard output
         #[arg(short, long, value_name = "FILE")]
         output: Option<std::path::PathBuf>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff) to standard output, or write it into a folder
+    Man {
+        /// Write `claude-auth-tui.1` into this folder instead of printing it
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<std::path::PathBuf>,
     },
 }

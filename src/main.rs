@@ -2,10 +2,11 @@
 
 mod cli;
 
+use clap::CommandFactory;
 use clap::Parser;
 use claude_auth_tui::env::Environment;
 use claude_auth_tui::report::{self, Diagnosis};
-use cli::{Cli, Command};
+use cli::{Cli, ColorChoice, Command};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -33,15 +34,16 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<i32> {
-    let env = Arc::new(Environment::capture());
+    let env = Arc::new(with_color_choice(Environment::capture(), cli.color));
     let opts = cli.check.options();
     match cli.command {
         Some(Command::Check { json, verbose }) => {
-            let diagnosis = Diagnosis::run(env, opts).await;
+            let diagnosis = Diagnosis::run(Arc::clone(&env), opts).await;
             let text = if json {
                 report::json::render(&diagnosis)
             } else {
-                report::text::render(&diagnosis, verbose)
+                let color = wants_color(cli.color, &env, std::io::stdout().is_terminal());
+                report::text::render_styled(&diagnosis, verbose, color)
             };
             print(&text)?;
             Ok(diagnosis.exit_code())
@@ -129,6 +131,38 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             Ok(0)
         }
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell.generator(),
+                &mut command,
+                env!("CARGO_BIN_NAME"),
+                &mut script,
+            );
+            let mut script = String::from_utf8_lossy(&script).into_owned();
+            match shell {
+                cli::Shell::Fish => script.push_str(&fish_fix_ids()),
+                cli::Shell::Bash => script = mend_bash_case_labels(&script),
+                _ => {}
+            }
+            print(&script)?;
+            Ok(0)
+        }
+        Some(Command::Man { out_dir }) => {
+            let page = man_page()?;
+            match out_dir {
+                Some(dir) => {
+                    let path = dir.join(concat!(env!("CARGO_BIN_NAME"), ".1"));
+                    std::fs::write(&path, page).map_err(|e| {
+                        anyhow::anyhow!("cannot write the manual page to {}: {e}", path.display())
+                    })?;
+                    eprintln!("manual page written to {}", path.display());
+                }
+                None => print(&String::from_utf8_lossy(&page))?,
+            }
+            Ok(0)
+        }
         None => {
             let summary = match cli.demo.as_deref() {
                 Some("list") => {
@@ -142,6 +176,56 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// `--color` folded into the snapshot the wizard reads: `never` is `NO_COLOR=1`, `always` drops
+/// `NO_COLOR`; `auto` leaves the environment as it is.
+fn with_color_choice(env: Environment, choice: ColorChoice) -> Environment {
+    match choice {
+        ColorChoice::Auto => env,
+        ColorChoice::Always => env.without_var("NO_COLOR"),
+        ColorChoice::Never => env.with_var("NO_COLOR", "1"),
+    }
+}
+
+/// Whether plain-text output gets colour: `always`, or `auto` on a terminal without `NO_COLOR`.
+fn wants_color(choice: ColorChoice, env: &Environment, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && env.var("NO_COLOR").is_none(),
+    }
+}
+
+/// clap_complete 4.6 names the subcommand branches of a hyphenated binary
+/// `claude__subcmd__auth__subcmd__tui__subcmd__fix` while its dispatch sets
+/// `claude__auth__tui__subcmd__fix`, so no subcommand's values complete; align the labels.
+fn mend_bash_case_labels(script: &str) -> String {
+    let name = env!("CARGO_BIN_NAME");
+    let wrong = format!("{}__subcmd__", name.replace('-', "__subcmd__"));
+    let right = format!("{}__subcmd__", name.replace('-', "__"));
+    script.replace(&wrong, &right)
+}
+
+/// clap_complete's fish script completes flags but not positional values: add the fix ids.
+fn fish_fix_ids() -> String {
+    let ids: Vec<&str> = claude_auth_tui::ids::FixId::ALL
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
+    format!(
+        "complete -c {bin} -n \"__fish_{func}_using_subcommand fix\" -f -a \"{ids}\"\n",
+        bin = env!("CARGO_BIN_NAME"),
+        func = env!("CARGO_BIN_NAME").replace('-', "_"),
+        ids = ids.join(" ")
+    )
+}
+
+/// The roff manual page, generated from the same clap definition as `--help`.
+fn man_page() -> anyhow::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    Ok(page)
 }
 
 /// Prints, treating a closed pipe (`| head`) as success.

@@ -5,9 +5,15 @@ use super::Diagnosis;
 use crate::knowledge;
 use std::fmt::Write as _;
 
-/// The readable report.
+/// The readable report, without colour.
 #[must_use]
 pub fn render(d: &Diagnosis, verbose: bool) -> String {
+    render_styled(d, verbose, false)
+}
+
+/// The readable report; with `color`, status marks in the 16 basic ANSI colours.
+#[must_use]
+pub fn render_styled(d: &Diagnosis, verbose: bool, color: bool) -> String {
     let mut s = String::new();
     let env = &d.env;
     let _ = writeln!(
@@ -59,7 +65,7 @@ pub fn render(d: &Diagnosis, verbose: bool) -> String {
         let _ = writeln!(
             s,
             " {} {:<28} {}",
-            o.status.mark(),
+            paint_mark(o.status, color),
             o.id.title(),
             d.scrub(&o.summary)
         );
@@ -114,4 +120,20 @@ pub fn render(d: &Diagnosis, verbose: bool) -> String {
         );
     }
     s
+}
+
+/// A status mark, coloured when asked (green pass, yellow warn, red fail, plain skip).
+fn paint_mark(status: crate::outcome::Status, color: bool) -> String {
+    use crate::outcome::Status;
+    let code = match status {
+        Status::Pass => "32",
+        Status::Warn => "33",
+        Status::Fail => "31",
+        Status::Skip => return status.mark().to_string(),
+    };
+    if color {
+        format!("\x1b[{code}m{}\x1b[0m", status.mark())
+    } else {
+        status.mark().to_string()
+    }
 }
