@@ -47,8 +47,33 @@ impl Platform {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HomeState {
     Ok,
+    /// HOME is not set (or empty); `home` is the account's home from the password database, if
+    /// any, which is where Claude Code falls back to.
     Unset,
+    /// HOME does not exist or is not a directory.
     NotADirectory,
+    /// HOME is a relative path: it would mean a different folder in every working folder.
+    Relative,
+    /// HOME is `/`: no user's home.
+    Root,
+}
+
+impl HomeState {
+    fn of(home: &Path) -> Self {
+        use std::path::Component;
+        if !home.is_absolute() {
+            Self::Relative
+        } else if home
+            .components()
+            .all(|c| matches!(c, Component::RootDir | Component::CurDir))
+        {
+            Self::Root
+        } else if home.is_dir() {
+            Self::Ok
+        } else {
+            Self::NotADirectory
+        }
+    }
 }
 
 /// An immutable picture of the process environment, taken once at start-up.
@@ -142,10 +167,14 @@ impl Environment {
                 .filter(|h| !h.is_empty())
                 .map(PathBuf::from)
         });
-        let (home, home_state) = match from_var.or(fallback_home) {
-            Some(h) if h.is_dir() => (h, HomeState::Ok),
-            Some(h) => (h, HomeState::NotADirectory),
-            None => (PathBuf::from("/nonexistent-home"), HomeState::Unset),
+        let (home, home_state) = match (from_var, fallback_home) {
+            (Some(h), _) => {
+                let state = HomeState::of(&h);
+                (h, state)
+            }
+            // Read-only modes look where Claude Code falls back to; fixes refuse (HomeState).
+            (None, Some(h)) => (h, HomeState::Unset),
+            (None, None) => (PathBuf::from("/nonexistent-home"), HomeState::Unset),
         };
         vars.retain(|k, _| !k.is_empty());
         Self {
@@ -293,10 +322,10 @@ impl Environment {
         self.claude_config_dir().join("credentials.json")
     }
 
-    /// Our own folder for backups and the undo journal.
+    /// Our own folder for backups, the undo journal and reports: [`crate::state::state_dir`].
     #[must_use]
     pub fn tool_dir(&self) -> PathBuf {
-        self.home.join(".claude-auth-tui")
+        crate::state::state_dir(self)
     }
 
     /// The user's login shell name (`zsh`, `bash`, `fish`, …) from `$SHELL`.
@@ -492,5 +521,9 @@ mod tests {
         let file = tempfile::NamedTempFile::new().unwrap();
         let env = Environment::builder(file.path()).build();
         assert_eq!(env.home_state(), &HomeState::NotADirectory);
+        let env = Environment::builder("/").build();
+        assert_eq!(env.home_state(), &HomeState::Root);
+        let env = Environment::builder("home/u").build();
+        assert_eq!(env.home_state(), &HomeState::Relative);
     }
 }

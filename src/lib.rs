@@ -16,4 +16,5 @@ pub mod report;
 pub mod resolve;
 pub mod secret;
 pub mod sources;
+pub mod state;
 pub mod tui;

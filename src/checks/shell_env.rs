@@ -126,7 +126,14 @@ pub fn home_problem(env: &Environment) -> Option<String> {
     match env.home_state() {
         HomeState::Ok => None,
         HomeState::Unset => Some(
-            "HOME is not set, so Claude Code has no home folder for its login, settings and ~/.claude.json"
+            "HOME is not set, so Claude Code has no reliable home folder for its login, settings and ~/.claude.json"
+                .to_string(),
+        ),
+        HomeState::Relative => Some(format!(
+            "HOME ({home}) is a relative path, so Claude Code's login, settings and ~/.claude.json would be looked up in a different folder from every working folder"
+        )),
+        HomeState::Root => Some(
+            "HOME is / (the root folder, nobody's home), so Claude Code would read and write its login, settings and ~/.claude.json at the top of the file system"
                 .to_string(),
         ),
         HomeState::NotADirectory => Some(format!(

@@ -1,9 +1,11 @@
-//! Applying a plan: check the files are as planned, back them up, journal ahead, write each one
-//! atomically, then mark the journal entry applied. A clean failure rolls back what was written.
+//! Applying a plan: under the state lock, check the files are as planned and ours to change,
+//! back them up, journal ahead, write each one atomically, then mark the journal entry applied.
+//! A clean failure rolls back what was written.
 
 use super::FixError;
 use super::atomic::{self, SECRET_MODE, sha256_hex};
 use super::journal::{self, EntryStatus, JournalFile, UndoEntry};
+use super::lock;
 use super::plan::{FileEdit, FixPlan};
 use crate::env::Environment;
 
@@ -48,9 +50,25 @@ fn injected(what: &str) -> FixError {
 /// edits (a command, or a URL to open) changes nothing here and is not journaled: its entry has
 /// no files; run its command with [`super::run_command`].
 pub fn apply(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError> {
+    apply_with_notes(plan, env).map(|(entry, _)| entry)
+}
+
+/// [`apply`], also returning what was tidied up first (state moved from an older version, temp
+/// files left by an interrupted run), for the caller to show.
+pub fn apply_with_notes(
+    plan: &FixPlan,
+    env: &Environment,
+) -> Result<(UndoEntry, Vec<String>), FixError> {
     if plan.edits.is_empty() {
-        return Ok(UndoEntry::nothing(plan.fix));
+        return Ok((UndoEntry::nothing(plan.fix), Vec::new()));
     }
+    let touched: Vec<&std::path::Path> = plan.edits.iter().map(|e| e.path.as_path()).collect();
+    // Held until the journal says applied: a second fix or undo waits, then refuses.
+    let lock = lock::acquire(env, &touched)?;
+    apply_locked(plan, env).map(|entry| (entry, lock.notes))
+}
+
+fn apply_locked(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError> {
     let fault = Fault::from_env(env);
     for (i, edit) in plan.edits.iter().enumerate() {
         if plan.edits[..i].iter().any(|e| e.path == edit.path) {
@@ -61,10 +79,12 @@ pub fn apply(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError> {
         }
     }
 
-    // 1. Every file must still be exactly as planned.
+    // 1. Every file must still be exactly as planned (checked under the lock, so another fix
+    //    cannot slip in between), and be the user's own, writable, file.
     let mut current_modes = Vec::with_capacity(plan.edits.len());
     for edit in &plan.edits {
         let shown = env.display_path(&edit.path);
+        respects_the_file(edit, &shown)?;
         let state =
             atomic::read_state(&edit.path).map_err(|e| FixError::Io(format!("{shown} {e}")))?;
         let (bytes, mode) = state.map_or((None, None), |(b, m)| (Some(b), m));
@@ -95,6 +115,10 @@ pub fn apply(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError> {
             after_sha256: edit.after.as_deref().map(sha256_hex),
             mode_before: *mode_before,
             mode_after,
+            link_target: std::fs::symlink_metadata(&edit.path)
+                .ok()
+                .filter(|m| m.file_type().is_symlink())
+                .and_then(|_| std::fs::read_link(&edit.path).ok()),
         });
     }
 
@@ -131,6 +155,36 @@ pub fn apply(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError> {
         entry = updated;
     }
     Ok(entry)
+}
+
+/// Refuses to change a file the user has marked read-only, or one that belongs to someone else
+/// (replacing it would hand it to the user). Checked on the file itself, through a symlink.
+fn respects_the_file(edit: &FileEdit, shown: &str) -> Result<(), FixError> {
+    let Ok(meta) = std::fs::metadata(&edit.path) else {
+        return Ok(()); // absent: created as the user's own
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let me = rustix::process::geteuid().as_raw();
+        if meta.uid() != me {
+            return Err(FixError::Refused(format!(
+                "{shown} belongs to another user (uid {}), not to you (uid {me}); claude-auth-tui \
+                 changes only your own files. Nothing was changed; edit it as its owner",
+                meta.uid()
+            )));
+        }
+    }
+    let writes_content = edit.after.is_none() || edit.changes_content();
+    if writes_content && meta.permissions().readonly() {
+        let mode = atomic::mode_of(&meta).map_or_else(String::new, |m| format!(" ({m:04o})"));
+        return Err(FixError::Refused(format!(
+            "{shown} is read-only{mode}, which usually means it is kept that way on purpose. \
+             Nothing was changed; make it writable (chmod u+w) and run the fix again if you \
+             want it changed"
+        )));
+    }
+    Ok(())
 }
 
 /// The permissions a file ends with: the plan's, else the current ones, else 0600 (new file).

@@ -63,17 +63,31 @@ pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
 }
 
 /// Where a write to `path` really lands: a symlinked profile (dotfile managers) is written
-/// through, so the link stays a link.
+/// through, so the link stays a link. A dangling link is written at the place it points to.
 fn resolve_target(path: &Path) -> io::Result<PathBuf> {
     match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path),
+        Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let link = fs::read_link(path)?;
+                Ok(path.parent().unwrap_or(Path::new("")).join(link))
+            }
+            other => other,
+        },
         _ => Ok(path.to_path_buf()),
     }
 }
 
+/// How our temp files start: `.claude-auth-tui-<pid>-<random>.tmp`. The pid lets a later run
+/// tell the leftovers of a killed run from the temp file of a run still going.
+pub const TEMP_PREFIX: &str = ".claude-auth-tui-";
+const TEMP_SUFFIX: &str = ".tmp";
+
 /// Writes `bytes` to `path` atomically with permissions `mode`, keeping the owner where allowed.
-/// Missing parent folders are created. `fail_before_rename` is the fault-injection hook: the
-/// temp file is written and synced, then the write is abandoned as a crash would.
+/// Missing parent folders are created. The temp file stays 0600 until just before the rename,
+/// so a run killed half-way never leaves a readable copy of a secret. A hard-linked file is
+/// written in place instead, so every link keeps seeing it (see [`write_in_place`]).
+/// `fail_before_rename` is the fault-injection hook: the temp file is written and synced, then
+/// the write is abandoned as a crash would.
 pub fn write_atomic(
     path: &Path,
     bytes: &[u8],
@@ -81,22 +95,26 @@ pub fn write_atomic(
     fail_before_rename: bool,
 ) -> io::Result<()> {
     let target = resolve_target(path)?;
+    if is_hard_linked(&target) {
+        if fail_before_rename {
+            return Err(io::Error::other(
+                "fault injected: stopped before the in-place write",
+            ));
+        }
+        return write_in_place(&target, bytes, mode);
+    }
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".claude-auth-tui-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = new_temp(dir)?;
     tmp.write_all(bytes)?;
     tmp.flush()?;
+    tmp.as_file().sync_all()?;
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{MetadataExt, PermissionsExt};
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(mode))?;
+        use std::os::unix::fs::MetadataExt;
         // Keep the original owner when we may (running under sudo); never fail over it.
         if let Ok(old) = fs::metadata(&target) {
             let new = tmp.as_file().metadata()?;
@@ -105,17 +123,137 @@ pub fn write_atomic(
             }
         }
     }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.as_file().sync_all()?;
     if fail_before_rename {
         return Err(io::Error::other(
             "fault injected: stopped before the rename",
         ));
     }
+    // The kept mode, only now: until here the temp file was private.
+    set_file_mode(tmp.as_file(), mode)?;
     tmp.persist(&target).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
+}
+
+/// A new private (0600) temp file in `dir`, named after this process.
+fn new_temp(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(SECRET_MODE));
+    }
+    builder.tempfile_in(dir)
+}
+
+fn set_file_mode(file: &fs::File, mode: u32) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, mode);
+        Ok(())
+    }
+}
+
+/// Whether `path` is a regular file with more than one hard link (a dotfiles checkout linked
+/// into the home folder): replacing it by rename would cut the link and leave the other copy
+/// stale.
+#[must_use]
+pub fn is_hard_linked(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).is_ok_and(|m| m.is_file() && m.nlink() > 1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Rewrites a file's own bytes (same inode, so every hard link sees the change), then syncs it.
+/// Not atomic: the caller has a verified backup and a journal entry first, so an interrupted
+/// write is put right by `undo`.
+fn write_in_place(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)?;
+    file.sync_all()?;
+    let current = mode_of(&file.metadata()?);
+    if current.is_some_and(|m| m != mode) {
+        set_file_mode(&file, mode)?;
+    }
+    Ok(())
+}
+
+/// Removes the temp files (`.claude-auth-tui-<pid>-*.tmp`) that runs killed half-way left in
+/// `dirs`, and returns them. A temp file of a process still running is left alone. Call it
+/// while holding the state lock, so no other fix is writing.
+pub fn remove_stale_temps(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for dir in dirs {
+        if !seen.insert(dir.clone()) {
+            continue;
+        }
+        let Ok(entries) = fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let is_ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            if is_ours && is_file && !writer_is_alive(name) {
+                let path = entry.path();
+                if fs::remove_file(&path).is_ok() {
+                    removed.push(path);
+                }
+            }
+        }
+    }
+    removed
+}
+
+/// Whether the process that named this temp file is still running (then it is not a leftover).
+/// Names without a pid come from older versions: always leftovers.
+fn writer_is_alive(name: &str) -> bool {
+    let rest = &name[TEMP_PREFIX.len()..];
+    let Some(pid) = rest
+        .split_once('-')
+        .and_then(|(pid, _)| pid.parse::<i32>().ok())
+    else {
+        return false;
+    };
+    if u32::try_from(pid).ok() == Some(std::process::id()) {
+        // Our own: we hold the lock and are not writing right now, unless another thread of
+        // this process (the wizard saving a report) is; leave those.
+        return true;
+    }
+    process_alive(pid)
+}
+
+#[cfg(unix)]
+fn process_alive(pid: i32) -> bool {
+    match rustix::process::Pid::from_raw(pid) {
+        Some(pid) => !matches!(
+            rustix::process::test_kill_process(pid),
+            Err(rustix::io::Errno::SRCH)
+        ),
+        None => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: i32) -> bool {
+    true
 }
 
 /// Removes a file and makes the removal durable.

@@ -163,8 +163,11 @@ pub fn run_fix(
 
     let mut code = 0;
     if !plan.edits.is_empty() {
-        match super::apply(&plan, env) {
-            Ok(entry) => {
+        match super::apply_with_notes(&plan, env) {
+            Ok((entry, notes)) => {
+                for note in &notes {
+                    out.line(note)?;
+                }
                 out.line(&format!(
                     "Done. The originals are backed up in {}/",
                     env.display_path(&entry.backup_dir)
@@ -287,6 +290,9 @@ pub fn run_undo(
     }
     match super::undo_last(env) {
         Ok(report) => {
+            for note in &report.notes {
+                out.line(note)?;
+            }
             for path in &report.restored {
                 out.line(&format!("Restored {}.", env.display_path(path)))?;
             }

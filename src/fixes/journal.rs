@@ -1,5 +1,6 @@
-//! Backups and the undo journal, in the tool's own folder: `~/.claude-auth-tui/backups/` and
-//! `~/.claude-auth-tui/journal.json`.
+//! Backups and the undo journal, in the tool's state folder ([`crate::state::state_dir`]):
+//! `backups/` and `journal.json`. Every change to them happens under the state lock
+//! ([`super::lock`]).
 //!
 //! The journal is written ahead: an entry is recorded (as `pending`) after the backups are taken
 //! and before any file is changed, then marked `applied`. After a crash, undo still knows every
@@ -7,6 +8,7 @@
 
 use super::FixError;
 use super::atomic::{self, SECRET_MODE, sha256_hex};
+use super::lock;
 use crate::env::Environment;
 use crate::ids::FixId;
 use serde::{Deserialize, Serialize};
@@ -39,6 +41,10 @@ pub struct JournalFile {
     pub after_sha256: Option<String>,
     pub mode_before: Option<u32>,
     pub mode_after: Option<u32>,
+    /// Where `path` pointed when it was a symbolic link: undo of a removal puts the link back,
+    /// not a copy of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_target: Option<PathBuf>,
 }
 
 /// An applied fix, as recorded in the journal.
@@ -80,6 +86,8 @@ pub struct UndoReport {
     pub restored: Vec<PathBuf>,
     /// Files that already were as before (a fix interrupted before it wrote them).
     pub unchanged: Vec<PathBuf>,
+    /// What was tidied up first (state moved from an older version, leftover temp files).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -88,35 +96,76 @@ struct Journal {
     entries: Vec<UndoEntry>,
 }
 
+const JOURNAL_FILE: &str = "journal.json";
+const BACKUPS: &str = "backups";
+
 fn journal_path(env: &Environment) -> PathBuf {
-    env.tool_dir().join("journal.json")
+    crate::state::state_dir(env).join(JOURNAL_FILE)
 }
 
 /// The folder all backups go in.
 #[must_use]
 pub fn backups_dir(env: &Environment) -> PathBuf {
-    env.tool_dir().join("backups")
+    crate::state::state_dir(env).join(BACKUPS)
 }
 
 fn io_err(what: &str, path: &Path, env: &Environment, e: &std::io::Error) -> FixError {
     FixError::Io(format!("{what} {}: {e}", env.display_path(path)))
 }
 
+/// The journal; until a fix or undo moves it, an older version's journal is read where it is.
 fn load(env: &Environment) -> Result<Journal, FixError> {
-    let path = journal_path(env);
-    match fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+    match load_file(env, &journal_path(env))? {
+        Some(journal) => Ok(journal),
+        None => Ok(
+            load_file(env, &crate::state::legacy_state_dir(env).join(JOURNAL_FILE))?
+                .unwrap_or_else(empty_journal),
+        ),
+    }
+}
+
+fn empty_journal() -> Journal {
+    Journal {
+        version: 1,
+        entries: Vec::new(),
+    }
+}
+
+/// `None`: there is no journal at `path`.
+fn load_file(env: &Environment, path: &Path) -> Result<Option<Journal>, FixError> {
+    match read_bounded(path, JOURNAL_LIMIT) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
             FixError::Journal(format!(
                 "{} is damaged ({e}); move it aside to start a new one",
-                env.display_path(&path)
+                env.display_path(path)
             ))
         }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Journal {
-            version: 1,
-            entries: Vec::new(),
-        }),
-        Err(e) => Err(io_err("cannot read", &path, env, &e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err("cannot read", path, env, &e)),
     }
+}
+
+/// Far above 200 entries' worth; a bigger "journal" is not ours.
+const JOURNAL_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// Reads a regular file of at most `limit` bytes: a FIFO, a device (`/dev/zero`) or a huge file
+/// in the journal's place is refused instead of hanging or filling memory.
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("is not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "is larger than {limit} bytes"
+        )));
+    }
+    Ok(bytes)
 }
 
 fn save(env: &Environment, journal: &Journal) -> Result<(), FixError> {
@@ -124,7 +173,7 @@ fn save(env: &Environment, journal: &Journal) -> Result<(), FixError> {
     let mut text = serde_json::to_vec_pretty(journal)
         .map_err(|e| FixError::Journal(format!("cannot encode the journal: {e}")))?;
     text.push(b'\n');
-    atomic::create_private_dir(&env.tool_dir())
+    atomic::create_private_dir(&crate::state::state_dir(env))
         .and_then(|()| atomic::write_atomic(&path, &text, SECRET_MODE, false))
         .map_err(|e| io_err("cannot write", &path, env, &e))
 }
@@ -137,10 +186,7 @@ fn load_for_update(env: &Environment) -> Result<Journal, FixError> {
             let path = journal_path(env);
             let aside = path.with_extension(format!("damaged-{}.json", timestamp()));
             fs::rename(&path, &aside).map_err(|e| io_err("cannot move aside", &path, env, &e))?;
-            Ok(Journal {
-                version: 1,
-                entries: Vec::new(),
-            })
+            Ok(empty_journal())
         }
         other => other,
     }
@@ -195,7 +241,7 @@ pub fn list_undo(env: &Environment) -> Vec<UndoEntry> {
 /// A fresh backup folder `<timestamp>-<fix>-<n>` (mode 0700).
 pub(crate) fn new_backup_dir(env: &Environment, fix: FixId) -> Result<(String, PathBuf), FixError> {
     let root = backups_dir(env);
-    atomic::create_private_dir(&env.tool_dir())
+    atomic::create_private_dir(&crate::state::state_dir(env))
         .and_then(|()| atomic::create_private_dir(&root))
         .map_err(|e| io_err("cannot create", &root, env, &e))?;
     let stamp = timestamp();
@@ -294,13 +340,24 @@ pub(crate) fn restore(env: &Environment, file: &JournalFile) -> Result<(), FixEr
             _ => Ok(()),
         },
         (Some(sha), Some(backup)) => {
-            let bytes =
-                fs::read(backup).map_err(|e| io_err("cannot read the backup", backup, env, &e))?;
+            let bytes = read_bounded(backup, JOURNAL_LIMIT)
+                .map_err(|e| io_err("cannot read the backup", backup, env, &e))?;
             if &sha256_hex(&bytes) != sha {
                 return Err(FixError::Journal(format!(
                     "the backup {} of {shown} is not the original any more; nothing was restored",
                     env.display_path(backup)
                 )));
+            }
+            if let Some(link) = &file.link_target {
+                restore_link(env, file, link)?;
+                // The link's target may still hold the original: then it is back as it was.
+                if atomic::read_state(&file.path)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|(now, _)| now == bytes)
+                {
+                    return Ok(());
+                }
             }
             let mode = file.mode_before.unwrap_or(SECRET_MODE);
             atomic::write_atomic(&file.path, &bytes, mode, false)
@@ -312,6 +369,27 @@ pub(crate) fn restore(env: &Environment, file: &JournalFile) -> Result<(), FixEr
                 .map_err(|e| io_err("cannot chmod", &file.path, env, &e)),
             None => Ok(()),
         },
+    }
+}
+
+/// Puts back a symbolic link the fix removed (a removed link, not its target, is what
+/// remove-credentials takes away from a symlinked `.credentials.json`).
+fn restore_link(env: &Environment, file: &JournalFile, link: &Path) -> Result<(), FixError> {
+    match fs::symlink_metadata(&file.path) {
+        Ok(meta) if meta.file_type().is_symlink() => Ok(()),
+        Ok(_) => Ok(()), // a file is there again: written through below, as before.
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                std::os::unix::fs::symlink(link, &file.path)
+                    .map_err(|e| io_err("cannot recreate the link", &file.path, env, &e))
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = (env, link);
+                Ok(())
+            }
+        }
     }
 }
 
@@ -334,6 +412,9 @@ pub fn pending_undo(env: &Environment) -> Result<UndoEntry, FixError> {
 /// Undoes the most recent fix that is not undone yet: restores each file's exact bytes and
 /// permissions, only if every file still holds what the fix left. Marks the entry undone.
 pub fn undo_last(env: &Environment) -> Result<UndoReport, FixError> {
+    // The same lock as apply: an undo never interleaves with a fix or another undo, and what
+    // was checked below is still true when it writes.
+    let lock = lock::acquire(env, &[])?;
     let entry = pending_undo(env)?;
     let mut restored = Vec::new();
     let mut unchanged = Vec::new();
@@ -351,6 +432,120 @@ pub fn undo_last(env: &Environment) -> Result<UndoReport, FixError> {
         entry,
         restored,
         unchanged,
+        notes: lock.notes,
+    })
+}
+
+/// Every file path in the journal (where killed runs may have left temp files).
+pub(crate) fn journaled_paths(env: &Environment) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = load(env)
+        .map(|j| {
+            j.entries
+                .into_iter()
+                .flat_map(|e| e.files.into_iter().map(|f| f.path))
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// Moves the state of versions before 0.2 (`~/.claude-auth-tui/`: backups, journal, reports)
+/// into the state folder, merging with what is there, and points the journal's backup paths at
+/// their new place. Returns what it did in plain words; `None` when there was nothing to move.
+/// Runs under the state lock. A move that fails stops the fix (nothing is lost or changed).
+pub(crate) fn adopt_legacy(env: &Environment) -> Result<Option<String>, FixError> {
+    let legacy = crate::state::legacy_state_dir(env);
+    let state = crate::state::state_dir(env);
+    let is_dir = fs::symlink_metadata(&legacy).is_ok_and(|m| m.is_dir());
+    if legacy == state || !is_dir {
+        return Ok(None);
+    }
+    atomic::create_private_dir(&state).map_err(|e| io_err("cannot create", &state, env, &e))?;
+    let mut left = Vec::new();
+    let entries = fs::read_dir(&legacy).map_err(|e| io_err("cannot read", &legacy, env, &e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let (from, to) = (entry.path(), state.join(&name));
+        if name == JOURNAL_FILE {
+            continue;
+        }
+        if name == "lock" {
+            let _ = fs::remove_file(&from);
+        } else if name == BACKUPS && to.is_dir() {
+            for child in fs::read_dir(&from).into_iter().flatten().flatten() {
+                move_if_absent(env, &child.path(), &to.join(child.file_name()), &mut left)?;
+            }
+            let _ = fs::remove_dir(&from);
+        } else {
+            move_if_absent(env, &from, &to, &mut left)?;
+        }
+    }
+    let old_journal = legacy.join(JOURNAL_FILE);
+    if let Some(old) = load_file(env, &old_journal)? {
+        let mut journal = load_file(env, &journal_path(env))?.unwrap_or_else(empty_journal);
+        let rebase = |p: &mut PathBuf| {
+            if let Ok(rest) = p.strip_prefix(&legacy) {
+                let moved = state.join(rest);
+                if fs::symlink_metadata(&moved).is_ok() {
+                    *p = moved;
+                }
+            }
+        };
+        let mut merged: Vec<UndoEntry> = old
+            .entries
+            .into_iter()
+            .filter(|e| !journal.entries.iter().any(|n| n.id == e.id))
+            .map(|mut e| {
+                rebase(&mut e.backup_dir);
+                e.files
+                    .iter_mut()
+                    .filter_map(|f| f.backup.as_mut())
+                    .for_each(rebase);
+                e
+            })
+            .collect();
+        merged.append(&mut journal.entries);
+        let excess = merged.len().saturating_sub(MAX_ENTRIES);
+        merged.drain(..excess);
+        journal.version = 1;
+        journal.entries = merged;
+        save(env, &journal)?;
+        fs::remove_file(&old_journal)
+            .map_err(|e| io_err("cannot remove", &old_journal, env, &e))?;
+    }
+    let _ = fs::remove_dir(&legacy);
+    let mut note = format!(
+        "Moved claude-auth-tui's backups, undo history and reports from {}/ to {}/.",
+        env.display_path(&legacy),
+        env.display_path(&state)
+    );
+    if !left.is_empty() {
+        note.push_str(&format!(
+            " Left in place (a file of that name is already there): {}.",
+            left.join(", ")
+        ));
+    }
+    Ok(Some(note))
+}
+
+fn move_if_absent(
+    env: &Environment,
+    from: &Path,
+    to: &Path,
+    left: &mut Vec<String>,
+) -> Result<(), FixError> {
+    if fs::symlink_metadata(to).is_ok() {
+        left.push(env.display_path(from));
+        return Ok(());
+    }
+    fs::rename(from, to).map_err(|e| {
+        FixError::Io(format!(
+            "cannot move {} to {}: {e}; move it there by hand (nothing was changed)",
+            env.display_path(from),
+            env.display_path(to)
+        ))
     })
 }
 

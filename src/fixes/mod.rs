@@ -1,9 +1,10 @@
 //! Fixes: plan → preview → confirm → backup → atomic write → undo entry.
 //!
 //! A fix is first a [`FixPlan`]: the exact bytes of every file before and after, or the command
-//! it runs. [`preview`] shows it as a masked diff; [`apply`] checks the files are still as
-//! planned, backs them up under `~/.claude-auth-tui/backups/`, journals ahead, writes each file
-//! atomically and returns the [`UndoEntry`]; [`undo_last`] restores the exact bytes and
+//! it runs. [`preview`] shows it as a masked diff; [`apply`] takes the state lock, checks the
+//! files are still as planned, backs them up under the state folder's `backups/`
+//! ([`crate::state::state_dir`]), journals ahead, writes each file atomically and returns the
+//! [`UndoEntry`]; [`undo_last`] restores the exact bytes and
 //! permissions, and refuses if a file changed since. A plan with nothing to do is
 //! [`FixError::NothingToDo`], which makes applying a fix twice the same as applying it once.
 
@@ -15,6 +16,7 @@ mod drop_override;
 mod export_key;
 pub mod journal;
 pub mod json_edit;
+pub mod lock;
 mod open_console;
 pub mod plan;
 pub mod preview;
@@ -25,7 +27,7 @@ mod repair_key;
 mod silence_env_key;
 mod tighten_permissions;
 
-pub use apply::apply;
+pub use apply::{apply, apply_with_notes};
 #[doc(hidden)]
 pub use apply::{FAULT_VAR, Fault};
 pub use drop_override::{HELPER_KEY, OVERRIDE_ENV_KEYS};
@@ -92,8 +94,12 @@ impl fmt::Debug for FixInput {
     }
 }
 
-/// Works out a fix against the current files. Reads only; changes nothing.
+/// Works out a fix against the current files. Reads only; changes nothing. Every fix but
+/// open-console is refused when HOME is not a real home folder.
 pub fn plan(fix: FixId, env: &Environment, input: &FixInput) -> Result<FixPlan, FixError> {
+    if fix != FixId::OpenConsole {
+        home_refusal(env)?;
+    }
     match fix {
         FixId::ExportKey => export_key::plan(env, input),
         FixId::RepairKey => repair_key::plan(env, input),
@@ -104,6 +110,18 @@ pub fn plan(fix: FixId, env: &Environment, input: &FixInput) -> Result<FixPlan, 
         FixId::TightenPermissions => tighten_permissions::plan(env, input),
         FixId::OpenConsole => open_console::plan(env, input),
         FixId::ApproveKey => approve_key::plan(env, input),
+    }
+}
+
+/// Fixes and undo write only into a real home folder: not when HOME is unset (the account's
+/// home from the password database is not assumed), relative, `/`, missing or not a folder.
+pub fn home_refusal(env: &Environment) -> Result<(), FixError> {
+    match crate::checks::shell_env::home_problem(env) {
+        None => Ok(()),
+        Some(problem) => Err(FixError::Refused(format!(
+            "{problem}. Fixes write only into your real home folder: set HOME to it (an \
+             absolute path to an existing folder) and run this again. Nothing was changed"
+        ))),
     }
 }
 

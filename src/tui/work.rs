@@ -305,7 +305,7 @@ pub async fn save_report(
             1,
         );
     }
-    let dir = home_env.tool_dir();
+    let dir = crate::state::state_dir(&home_env);
     tokio::task::spawn_blocking(move || write_report(&dir, &text))
         .await
         .map_err(|e| format!("internal error: {e}"))?
