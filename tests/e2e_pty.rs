@@ -397,7 +397,7 @@ fn export_key_fix_then_undo_in_a_real_terminal() {
             && after.contains(&format!("export ANTHROPIC_API_KEY='{FAKE_KEY}'")),
         "{after}"
     );
-    let backups: Vec<_> = std::fs::read_dir(home.home().join(".claude-auth-tui/backups"))
+    let backups: Vec<_> = std::fs::read_dir(home.home().join(".local/state/claude-auth-tui/backups"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();

@@ -387,14 +387,14 @@ fn read_only_home_and_unwritable_profiles_fail_cleanly() {
             assert!(r.all().contains("~/.zshrc"), "{}", r.all());
             assert!(r.all().contains("Nothing was changed"), "{}", r.all());
         }
-        assert!(!home.home().join(".claude-auth-tui").exists());
+        assert!(!home.home().join(".local/state/claude-auth-tui").exists());
     }
 
     // The backup folder cannot be made (a file is in its way): the apply fails after planning,
     // with a message, and the profile is as it was; undo says why it cannot run.
     let home = TempHome::new();
     let zshrc = home.write(".zshrc", "export PATH=/x\n");
-    home.write(".claude-auth-tui", "in the way");
+    home.write(".local/state/claude-auth-tui", "in the way");
     let r = run_args(
         &home,
         &["fix", "export-key", "--yes", "--offline"],

@@ -89,7 +89,7 @@ fn full_cycle(env: &Environment, fix: FixId, input: &FixInput) -> (FixPlan, Stri
     assert!(
         entry
             .backup_dir
-            .starts_with(env.home().join(".claude-auth-tui/backups"))
+            .starts_with(env.home().join(".local/state/claude-auth-tui/backups"))
     );
     assert_eq!(mode(&entry.backup_dir), 0o700);
     for (edit, (file, (_, original))) in plan.edits.iter().zip(entry.files.iter().zip(&originals)) {
@@ -1038,7 +1038,7 @@ fn cli_export_key_reads_stdin_applies_and_undoes() {
     assert!(run.out.contains("sk-ant-api03-…AbCd"), "{}", run.out);
     assert!(run.out.contains("--offline"), "{}", run.out);
     assert!(
-        run.out.contains("backed up in ~/.claude-auth-tui/backups/"),
+        run.out.contains("backed up in ~/.local/state/claude-auth-tui/backups/"),
         "{}",
         run.out
     );

@@ -98,7 +98,7 @@ async fn export_key_is_planned_applied_viewed_and_undone() {
             .backup_dir
             .as_deref()
             .unwrap()
-            .starts_with("~/.claude-auth-tui/backups/")
+            .starts_with("~/.local/state/claude-auth-tui/backups/")
     );
     let written = std::fs::read_to_string(tmp.home().join(".zshrc")).unwrap();
     assert!(written.starts_with(ZSHRC), "{written}");
@@ -116,7 +116,7 @@ async fn export_key_is_planned_applied_viewed_and_undone() {
     assert_eq!(undo.entry_id, applied.entry_id);
     assert_eq!(undo.fix, FixId::ExportKey);
     assert!(
-        undo.restores[0].starts_with("~/.zshrc: restored from ~/.claude-auth-tui/backups/"),
+        undo.restores[0].starts_with("~/.zshrc: restored from ~/.local/state/claude-auth-tui/backups/"),
         "{:?}",
         undo.restores
     );
@@ -291,7 +291,7 @@ async fn the_report_is_written_privately_to_the_tool_folder() {
     .await
     .unwrap();
     assert!(
-        shown.starts_with("~/.claude-auth-tui/claude-auth-report-") && shown.ends_with(".md"),
+        shown.starts_with("~/.local/state/claude-auth-tui/claude-auth-report-") && shown.ends_with(".md"),
         "{shown}"
     );
     let path = tmp.home().join(shown.trim_start_matches("~/"));

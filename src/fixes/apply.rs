@@ -3,7 +3,7 @@
 //! A clean failure rolls back what was written.
 
 use super::FixError;
-use super::atomic::{self, SECRET_MODE, sha256_hex};
+use super::atomic::{self, BeforeRename, SECRET_MODE, sha256_hex};
 use super::journal::{self, EntryStatus, JournalFile, UndoEntry};
 use super::lock;
 use super::plan::{FileEdit, FixPlan};
@@ -24,6 +24,8 @@ pub enum Fault {
     AbortAfterBackup,
     /// Write the temp file of the first edit, then fail before its rename.
     BeforeRename,
+    /// Write the temp file of the first edit, then abort before its rename (a `kill -9`).
+    AbortBeforeRename,
     /// Fail after the first file was written (exercises the rollback).
     AfterFirstWrite,
 }
@@ -36,6 +38,7 @@ impl Fault {
             "after-backup" => Some(Self::AfterBackup),
             "abort-after-backup" => Some(Self::AbortAfterBackup),
             "before-rename" => Some(Self::BeforeRename),
+            "abort-before-rename" => Some(Self::AbortBeforeRename),
             "after-first-write" => Some(Self::AfterFirstWrite),
             _ => None,
         }
@@ -141,8 +144,12 @@ fn apply_locked(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError
 
     // 4. The writes.
     for (i, (edit, file)) in plan.edits.iter().zip(&entry.files).enumerate() {
-        let fail_before_rename = i == 0 && fault == Some(Fault::BeforeRename);
-        if let Err(e) = write_one(env, edit, file, fail_before_rename) {
+        let hook = match fault {
+            Some(Fault::BeforeRename) if i == 0 => BeforeRename::Fail,
+            Some(Fault::AbortBeforeRename) if i == 0 => BeforeRename::Abort,
+            _ => BeforeRename::Proceed,
+        };
+        if let Err(e) = write_one(env, edit, file, hook) {
             return Err(fail(env, &entry, i, e));
         }
         if i == 0 && fault == Some(Fault::AfterFirstWrite) {
@@ -196,7 +203,7 @@ fn write_one(
     env: &Environment,
     edit: &FileEdit,
     file: &JournalFile,
-    fail_before_rename: bool,
+    hook: BeforeRename,
 ) -> Result<(), FixError> {
     let shown = env.display_path(&edit.path);
     // Checked again right before the write: other programs (the CLI itself, for
@@ -211,12 +218,9 @@ fn write_one(
     let result = match (&edit.after, file.mode_after) {
         (None, _) => atomic::remove_durably(&edit.path),
         (Some(_), Some(mode)) if !edit.changes_content() => atomic::set_mode(&edit.path, mode),
-        (Some(after), mode) => atomic::write_atomic(
-            &edit.path,
-            after,
-            mode.unwrap_or(SECRET_MODE),
-            fail_before_rename,
-        ),
+        (Some(after), mode) => {
+            atomic::write_atomic_with(&edit.path, after, mode.unwrap_or(SECRET_MODE), hook)
+        }
     };
     result.map_err(|e| FixError::Io(format!("cannot write {shown}: {e}")))
 }

@@ -94,6 +94,36 @@ pub fn write_atomic(
     mode: u32,
     fail_before_rename: bool,
 ) -> io::Result<()> {
+    let hook = if fail_before_rename {
+        BeforeRename::Fail
+    } else {
+        BeforeRename::Proceed
+    };
+    write_atomic_with(path, bytes, mode, hook)
+}
+
+/// What happens between the temp file's sync and its rename: the fault-injection points of
+/// tests that prove an interrupted write leaves nothing readable behind.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BeforeRename {
+    #[default]
+    Proceed,
+    /// Give up with an error (the temp file is removed, as after any failed write).
+    Fail,
+    /// Abort the process, as a crash or `kill -9` would: the temp file stays behind.
+    Abort,
+}
+
+/// [`write_atomic`] with a fault-injection point.
+#[doc(hidden)]
+pub fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+    hook: BeforeRename,
+) -> io::Result<()> {
+    let fail_before_rename = hook == BeforeRename::Fail;
     let target = resolve_target(path)?;
     if is_hard_linked(&target) {
         if fail_before_rename {
@@ -123,10 +153,14 @@ pub fn write_atomic(
             }
         }
     }
-    if fail_before_rename {
-        return Err(io::Error::other(
-            "fault injected: stopped before the rename",
-        ));
+    match hook {
+        BeforeRename::Proceed => {}
+        BeforeRename::Fail => {
+            return Err(io::Error::other(
+                "fault injected: stopped before the rename",
+            ));
+        }
+        BeforeRename::Abort => std::process::abort(),
     }
     // The kept mode, only now: until here the temp file was private.
     set_file_mode(tmp.as_file(), mode)?;
