@@ -397,10 +397,11 @@ fn export_key_fix_then_undo_in_a_real_terminal() {
             && after.contains(&format!("export ANTHROPIC_API_KEY='{FAKE_KEY}'")),
         "{after}"
     );
-    let backups: Vec<_> = std::fs::read_dir(home.home().join(".local/state/claude-auth-tui/backups"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let backups: Vec<_> =
+        std::fs::read_dir(home.home().join(".local/state/claude-auth-tui/backups"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
     assert_eq!(backups.len(), 1, "{backups:?}");
     assert_eq!(
         std::fs::read_to_string(backups[0].join(".zshrc")).unwrap(),

@@ -126,7 +126,11 @@ fn two_fixes_at_once_lose_no_edit_and_no_undo_entry() {
         }
         assert!(ok >= 1, "round {round}: neither fix applied: {results:?}");
         applied += ok;
-        assert_eq!(journal(&home).len(), applied, "round {round}: journal entry lost");
+        assert_eq!(
+            journal(&home).len(),
+            applied,
+            "round {round}: journal entry lost"
+        );
     }
     // The journal is one unbroken chain: each fix started from what the one before left.
     let entries = journal(&home);
@@ -163,12 +167,18 @@ fn a_held_lock_makes_a_second_fix_and_undo_wait_then_refuse_naming_the_holder() 
 
     let started = std::time::Instant::now();
     let (code, text) = finish(start_export(&home, FAKE_API_KEY));
-    assert!(started.elapsed() >= std::time::Duration::from_secs(3), "did not wait");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(3),
+        "did not wait"
+    );
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("another fix or undo is running"), "{text}");
     assert!(text.contains("4242"), "the holder is not named: {text}");
     assert!(text.contains("claude-auth-tui fix relogin"), "{text}");
-    assert!(!text.contains('\x1b'), "raw control character from the lock file: {text:?}");
+    assert!(
+        !text.contains('\x1b'),
+        "raw control character from the lock file: {text:?}"
+    );
     assert_eq!(std::fs::read_to_string(&zshrc).unwrap(), original);
     assert!(journal(&home).is_empty());
 
@@ -215,13 +225,23 @@ fn a_run_killed_before_the_rename_leaves_only_a_private_temp_file_which_the_next
     let temps = temp_files(&home.home());
     assert_eq!(temps.len(), 1, "{temps:?}");
     let mode = std::fs::metadata(&temps[0]).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600, "the leftover holding the key is readable by others");
-    assert!(std::fs::read_to_string(&temps[0]).unwrap().contains("ANTHROPIC_API_KEY"));
+    assert_eq!(
+        mode, 0o600,
+        "the leftover holding the key is readable by others"
+    );
+    assert!(
+        std::fs::read_to_string(&temps[0])
+            .unwrap()
+            .contains("ANTHROPIC_API_KEY")
+    );
     assert_eq!(std::fs::read_to_string(&zshrc).unwrap(), original);
 
     let (code, text) = finish(start_export(&home, FAKE_OTHER_KEY));
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("left by an interrupted claude-auth-tui run"), "{text}");
+    assert!(
+        text.contains("left by an interrupted claude-auth-tui run"),
+        "{text}"
+    );
     assert_eq!(temp_files(home.root.path()), Vec::<PathBuf>::new());
     // The aborted fix's pending entry and the new one both undo, back to the original.
     undo_all(&home);
@@ -322,7 +342,10 @@ fn leftover_temp_files_of_dead_runs_are_removed_and_a_live_runs_are_kept() {
     for gone in [&stale, &old_style, &in_backups] {
         assert!(!gone.exists(), "{} was not removed", gone.display());
     }
-    assert!(live.exists(), "the temp file of a running process was removed");
+    assert!(
+        live.exists(),
+        "the temp file of a running process was removed"
+    );
 }
 
 #[test]
@@ -342,7 +365,11 @@ fn state_of_an_older_version_is_moved_and_its_undo_still_works() {
         &legacy.display().to_string(),
     );
     std::fs::write(&journal_path, text).unwrap();
-    std::fs::write(legacy.join("claude-auth-report-20260101T000000Z.md"), "# r\n").unwrap();
+    std::fs::write(
+        legacy.join("claude-auth-report-20260101T000000Z.md"),
+        "# r\n",
+    )
+    .unwrap();
 
     // Listing reads the old journal where it is.
     let (code, text) = run(&home, &["undo", "--list"]);

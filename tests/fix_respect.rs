@@ -82,7 +82,10 @@ fn a_hard_linked_profile_keeps_its_link_through_fix_and_undo() {
 
     export_key(&env).unwrap();
     let after = fs::read_to_string(&dotfiles).unwrap();
-    assert!(after.contains("ANTHROPIC_API_KEY"), "the dotfiles copy went stale");
+    assert!(
+        after.contains("ANTHROPIC_API_KEY"),
+        "the dotfiles copy went stale"
+    );
     assert_eq!(fs::read_to_string(&zshrc).unwrap(), after);
     let meta = fs::metadata(&zshrc).unwrap();
     assert_eq!((meta.ino(), meta.nlink()), (inode, 2));
@@ -116,7 +119,10 @@ fn undo_of_remove_credentials_puts_a_symlink_back_as_a_symlink() {
     let env = zsh(&h);
     let plan = fixes::plan(FixId::RemoveCredentials, &env, &FixInput::default()).unwrap();
     fixes::apply(&plan, &env).unwrap();
-    assert!(fs::symlink_metadata(&link).is_err(), "the link was not removed");
+    assert!(
+        fs::symlink_metadata(&link).is_err(),
+        "the link was not removed"
+    );
 
     fixes::undo_last(&env).unwrap();
     let meta = fs::symlink_metadata(&link).unwrap();
@@ -136,7 +142,12 @@ fn undo_of_remove_credentials_puts_a_symlink_back_as_a_symlink() {
     fixes::apply(&plan, &env).unwrap();
     fs::remove_file(&target).unwrap();
     fixes::undo_last(&env).unwrap();
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(fs::read(&target).unwrap(), original);
     assert_eq!(mode(&target), 0o600);
 }
@@ -148,8 +159,14 @@ fn fixes_and_undo_refuse_an_unusable_home_in_process() {
     let h = TempHome::new();
     let file = h.write("home-is-a-file", "x");
     let cases: Vec<(&str, Environment)> = vec![
-        ("unset", h.env().without_home().var("SHELL", "/bin/zsh").build()),
-        ("root", Environment::builder("/").var("SHELL", "/bin/zsh").build()),
+        (
+            "unset",
+            h.env().without_home().var("SHELL", "/bin/zsh").build(),
+        ),
+        (
+            "root",
+            Environment::builder("/").var("SHELL", "/bin/zsh").build(),
+        ),
         (
             "relative",
             Environment::builder("relative/home")
@@ -163,10 +180,17 @@ fn fixes_and_undo_refuse_an_unusable_home_in_process() {
                 .var("SHELL", "/bin/zsh")
                 .build(),
         ),
-        ("a file", Environment::builder(&file).var("SHELL", "/bin/zsh").build()),
+        (
+            "a file",
+            Environment::builder(&file).var("SHELL", "/bin/zsh").build(),
+        ),
     ];
     for (what, env) in cases {
-        for fix in [FixId::ExportKey, FixId::RemoveCredentials, FixId::ApproveKey] {
+        for fix in [
+            FixId::ExportKey,
+            FixId::RemoveCredentials,
+            FixId::ApproveKey,
+        ] {
             let err = fixes::plan(fix, &env, &with_key(FAKE_API_KEY)).unwrap_err();
             let FixError::Refused(why) = &err else {
                 panic!("{what}: {fix} not refused: {err:?}");
@@ -178,7 +202,10 @@ fn fixes_and_undo_refuse_an_unusable_home_in_process() {
         assert!(matches!(err, FixError::Refused(_)), "{what}: {err:?}");
         // A plan made while HOME was fine is not applied into a bad one either.
         let plan = fixes::plan(FixId::ExportKey, &zsh(&h), &with_key(FAKE_API_KEY)).unwrap();
-        assert!(matches!(fixes::apply(&plan, &env), Err(FixError::Refused(_))), "{what}");
+        assert!(
+            matches!(fixes::apply(&plan, &env), Err(FixError::Refused(_))),
+            "{what}"
+        );
     }
     assert!(!h.root.path().join("no-such-home").exists());
     assert!(!h.cwd().join("relative").exists());
@@ -194,7 +221,9 @@ fn the_binary_refuses_an_unusable_home_inside_a_private_mount_namespace() {
         .stderr(Stdio::null())
         .status();
     if !probe.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: `unshare --mount` is not available here (needs root or user namespaces)");
+        eprintln!(
+            "skipped: `unshare --mount` is not available here (needs root or user namespaces)"
+        );
         return;
     }
     let h = TempHome::new();
@@ -245,11 +274,20 @@ echo "files-in-account-home=$(ls -A "$account_home" | wc -l)"
         }
         assert!(text.contains("exit=1"), "{what}: {text}");
         assert!(text.contains("Not done: HOME"), "{what}: {text}");
-        assert!(text.contains("home-missing"), "{what}: check does not say so: {text}");
-        assert!(text.contains("files-in-account-home=0"), "{what}: wrote a home: {text}");
+        assert!(
+            text.contains("home-missing"),
+            "{what}: check does not say so: {text}"
+        );
+        assert!(
+            text.contains("files-in-account-home=0"),
+            "{what}: wrote a home: {text}"
+        );
     }
     assert!(!missing.exists(), "the missing home was created");
-    assert!(!h.cwd().join("relative").exists(), "a relative home was written");
+    assert!(
+        !h.cwd().join("relative").exists(),
+        "a relative home was written"
+    );
 }
 
 #[test]

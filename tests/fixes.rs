@@ -1038,7 +1038,8 @@ fn cli_export_key_reads_stdin_applies_and_undoes() {
     assert!(run.out.contains("sk-ant-api03-…AbCd"), "{}", run.out);
     assert!(run.out.contains("--offline"), "{}", run.out);
     assert!(
-        run.out.contains("backed up in ~/.local/state/claude-auth-tui/backups/"),
+        run.out
+            .contains("backed up in ~/.local/state/claude-auth-tui/backups/"),
         "{}",
         run.out
     );

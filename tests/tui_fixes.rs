@@ -116,7 +116,8 @@ async fn export_key_is_planned_applied_viewed_and_undone() {
     assert_eq!(undo.entry_id, applied.entry_id);
     assert_eq!(undo.fix, FixId::ExportKey);
     assert!(
-        undo.restores[0].starts_with("~/.zshrc: restored from ~/.local/state/claude-auth-tui/backups/"),
+        undo.restores[0]
+            .starts_with("~/.zshrc: restored from ~/.local/state/claude-auth-tui/backups/"),
         "{:?}",
         undo.restores
     );
@@ -291,7 +292,8 @@ async fn the_report_is_written_privately_to_the_tool_folder() {
     .await
     .unwrap();
     assert!(
-        shown.starts_with("~/.local/state/claude-auth-tui/claude-auth-report-") && shown.ends_with(".md"),
+        shown.starts_with("~/.local/state/claude-auth-tui/claude-auth-report-")
+            && shown.ends_with(".md"),
         "{shown}"
     );
     let path = tmp.home().join(shown.trim_start_matches("~/"));

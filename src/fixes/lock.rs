@@ -188,9 +188,10 @@ fn leftover_dirs(env: &Environment, touched: &[&Path]) -> Vec<PathBuf> {
         if let Some(parent) = file.parent() {
             dirs.push(parent.to_path_buf());
         }
-        if let Some(parent) = fs::canonicalize(file).ok().and_then(|p| {
-            p.parent().map(Path::to_path_buf)
-        }) {
+        if let Some(parent) = fs::canonicalize(file)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+        {
             dirs.push(parent);
         }
     }

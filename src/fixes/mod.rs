@@ -27,9 +27,9 @@ mod repair_key;
 mod silence_env_key;
 mod tighten_permissions;
 
-pub use apply::{apply, apply_with_notes};
 #[doc(hidden)]
 pub use apply::{FAULT_VAR, Fault};
+pub use apply::{apply, apply_with_notes};
 pub use drop_override::{HELPER_KEY, OVERRIDE_ENV_KEYS};
 pub use export_key::validate_key_shape;
 pub use journal::{
