@@ -208,7 +208,7 @@ fn a_run_killed_before_the_rename_leaves_only_a_private_temp_file_which_the_next
         .command()
         .args(["fix", "export-key", "--yes", "--offline"])
         .env("SHELL", "/bin/zsh")
-        .env("CLAUDE_AUTH_TUI_FAULT", "abort-before-rename")
+        .env(claude_auth_tui::fixes::FAULT_VAR, "abort-before-rename")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
