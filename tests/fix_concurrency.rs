@@ -428,3 +428,33 @@ fn xdg_state_home_is_followed() {
     assert!(!state_dir(&home).exists());
     assert!(!home.home().join(".claude-auth-tui").exists());
 }
+
+/// An undo confirmed for one fix never takes back another that ran in between.
+#[test]
+fn undo_takes_back_only_the_fix_that_was_confirmed() {
+    use claude_auth_tui::fixes::{self, FixError, FixInput};
+    use claude_auth_tui::ids::FixId;
+    let home = TempHome::new();
+    let zshrc = home.write(".zshrc", "export PATH=/x\n");
+    let env = home.env().var("SHELL", "/bin/zsh").build();
+    let export = |key: &str| {
+        let input = FixInput {
+            key: Some(key.to_string()),
+            ..FixInput::default()
+        };
+        let plan = fixes::plan(FixId::ExportKey, &env, &input).unwrap();
+        fixes::apply(&plan, &env).unwrap()
+    };
+    let first = export(FAKE_API_KEY);
+    let shown = fixes::pending_undo(&env).unwrap();
+    assert_eq!(shown.id, first.id);
+    // Another fix lands while the user reads the undo question.
+    let second = export(FAKE_OTHER_KEY);
+    let after_second = std::fs::read(&zshrc).unwrap();
+    let err = fixes::undo_confirmed(&env, &shown.id).unwrap_err();
+    assert!(matches!(err, FixError::Changed(_)), "{err:?}");
+    assert_eq!(std::fs::read(&zshrc).unwrap(), after_second);
+    fixes::undo_confirmed(&env, &second.id).unwrap();
+    fixes::undo_confirmed(&env, &first.id).unwrap();
+    assert_eq!(std::fs::read_to_string(&zshrc).unwrap(), "export PATH=/x\n");
+}

@@ -288,7 +288,7 @@ pub fn run_undo(
             return Ok(0);
         }
     }
-    match super::undo_last(env) {
+    match super::undo_confirmed(env, &entry.id) {
         Ok(report) => {
             for note in &report.notes {
                 out.line(note)?;

@@ -412,10 +412,29 @@ pub fn pending_undo(env: &Environment) -> Result<UndoEntry, FixError> {
 /// Undoes the most recent fix that is not undone yet: restores each file's exact bytes and
 /// permissions, only if every file still holds what the fix left. Marks the entry undone.
 pub fn undo_last(env: &Environment) -> Result<UndoReport, FixError> {
+    undo(env, None)
+}
+
+/// [`undo_last`], only if the fix to undo is still `expected_id` (the one the user was shown
+/// and confirmed): checked under the lock, so a fix or undo run meanwhile by another process
+/// is never taken back unseen.
+pub fn undo_confirmed(env: &Environment, expected_id: &str) -> Result<UndoReport, FixError> {
+    undo(env, Some(expected_id))
+}
+
+fn undo(env: &Environment, expected_id: Option<&str>) -> Result<UndoReport, FixError> {
     // The same lock as apply: an undo never interleaves with a fix or another undo, and what
     // was checked below is still true when it writes.
     let lock = lock::acquire(env, &[])?;
     let entry = pending_undo(env)?;
+    if expected_id.is_some_and(|id| id != entry.id) {
+        return Err(FixError::Changed(
+            "the undo journal changed since you were shown what undo would restore (another \
+             fix or undo ran); nothing was restored. Run undo again to see what it would undo \
+             now"
+            .to_string(),
+        ));
+    }
     let mut restored = Vec::new();
     let mut unchanged = Vec::new();
     for file in entry.files.iter().rev() {

@@ -34,7 +34,7 @@ pub use drop_override::{HELPER_KEY, OVERRIDE_ENV_KEYS};
 pub use export_key::validate_key_shape;
 pub use journal::{
     EntryStatus, JournalFile, UndoEntry, UndoReport, backups_dir, list_undo, pending_undo,
-    undo_last,
+    undo_confirmed, undo_last,
 };
 pub use open_console::{KEYS_URL, is_headless};
 pub use plan::{CommandSpec, FileEdit, FixPlan};

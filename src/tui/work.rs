@@ -268,7 +268,7 @@ pub async fn undo(env: Arc<Environment>, entry_id: String) -> Result<Undone, Fix
                     .to_string(),
             ));
         }
-        let report = fixes::undo_last(&env)?;
+        let report = fixes::undo_confirmed(&env, &entry_id)?;
         let shown = |paths: &[PathBuf]| paths.iter().map(|p| env.display_path(p)).collect();
         Ok(Undone {
             restored: shown(&report.restored),
