@@ -458,3 +458,30 @@ fn undo_takes_back_only_the_fix_that_was_confirmed() {
     fixes::undo_confirmed(&env, &first.id).unwrap();
     assert_eq!(std::fs::read_to_string(&zshrc).unwrap(), "export PATH=/x\n");
 }
+
+/// A damaged journal left by an older version does not block fixes: it is kept, moved aside.
+#[test]
+fn a_damaged_old_journal_is_kept_aside_and_fixes_go_on() {
+    let home = TempHome::new();
+    home.write(".zshrc", "export PATH=/x\n");
+    home.write(".claude-auth-tui/journal.json", "{ not json");
+    let (code, text) = finish(start_export(&home, FAKE_API_KEY));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Moved claude-auth-tui's"), "{text}");
+    let aside: Vec<_> = std::fs::read_dir(state_dir(&home))
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("journal.damaged-")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(aside[0].path()).unwrap(),
+        "{ not json"
+    );
+    assert_eq!(journal(&home).len(), 1);
+    assert!(!home.home().join(".claude-auth-tui").exists());
+}

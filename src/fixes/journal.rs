@@ -502,7 +502,16 @@ pub(crate) fn adopt_legacy(env: &Environment) -> Result<Option<String>, FixError
         }
     }
     let old_journal = legacy.join(JOURNAL_FILE);
-    if let Some(old) = load_file(env, &old_journal)? {
+    let old = match load_file(env, &old_journal) {
+        // Kept for the user, beside the new journal, as a damaged current one would be.
+        Err(FixError::Journal(_)) => {
+            let aside = state.join(format!("journal.damaged-{}.json", timestamp()));
+            move_if_absent(env, &old_journal, &aside, &mut left)?;
+            None
+        }
+        other => other?,
+    };
+    if let Some(old) = old {
         let mut journal = load_file(env, &journal_path(env))?.unwrap_or_else(empty_journal);
         let rebase = |p: &mut PathBuf| {
             if let Ok(rest) = p.strip_prefix(&legacy) {
