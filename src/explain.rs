@@ -2,6 +2,7 @@
 
 use crate::classify::{self, Classification};
 use crate::knowledge;
+use crate::sanitize;
 use crate::secret;
 use std::fmt::Write as _;
 use std::io::{self, Read};
@@ -25,7 +26,7 @@ pub fn render_text(c: &Classification) -> String {
     let mut out = String::new();
     let Some(cause) = c.cause else {
         render_no_match(&mut out, c);
-        return out;
+        return sanitize::escape(&out).into_owned();
     };
     let info = knowledge::cause(cause);
     let _ = writeln!(out, "{cause}: {}", info.title);
@@ -85,7 +86,7 @@ pub fn render_text(c: &Classification) -> String {
         "\nTo confirm on this machine: claude-auth-tui check (the \"{}\" check).",
         info.check.title()
     );
-    out
+    sanitize::escape(&out).into_owned()
 }
 
 fn render_no_match(out: &mut String, c: &Classification) {
@@ -198,8 +199,9 @@ fn keep_head_and_tail(bytes: &[u8]) -> String {
     )
 }
 
+/// A quoted piece of the pasted text: secrets masked, unsafe characters escaped (one line).
 fn safe(text: &str) -> String {
-    secret::scrub(text, &[])
+    sanitize::escape_line(&secret::scrub(text, &[])).into_owned()
 }
 
 fn strength(confidence: f32) -> &'static str {

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod knowledge;
 pub mod outcome;
 pub mod report;
+pub mod sanitize;
 pub mod resolve;
 pub mod secret;
 pub mod sources;

@@ -6,6 +6,7 @@ use clap::CommandFactory;
 use clap::Parser;
 use claude_auth_tui::env::Environment;
 use claude_auth_tui::report::{self, Diagnosis};
+use claude_auth_tui::sanitize::{self, EscapingWriter};
 use cli::{Cli, ColorChoice, Command};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -27,7 +28,9 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(2)),
         Err(e) => {
-            eprintln!("claude-auth-tui: {e:#}");
+            // An error may quote a path or a server's words: escaped like every output.
+            let message = format!("claude-auth-tui: {e:#}");
+            eprintln!("{}", sanitize::escape(&message));
             ExitCode::from(2)
         }
     }
@@ -95,7 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
                     fix,
                     fix_opts,
                     &mut stdin.lock(),
-                    &mut std::io::stdout().lock(),
+                    &mut EscapingWriter::new(std::io::stdout().lock()),
                     tty,
                     Some(&validate),
                 )
@@ -109,7 +112,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
                 list,
                 yes,
                 &mut stdin.lock(),
-                &mut std::io::stdout().lock(),
+                &mut EscapingWriter::new(std::io::stdout().lock()),
                 tty,
             )
         }
@@ -125,7 +128,8 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
                     std::fs::write(&path, text).map_err(|e| {
                         anyhow::anyhow!("cannot write the report to {}: {e}", path.display())
                     })?;
-                    eprintln!("report written to {}", path.display());
+                    let note = format!("report written to {}", path.display());
+                    eprintln!("{}", sanitize::escape(&note));
                 }
                 None => print(&text)?,
             }
@@ -228,8 +232,10 @@ fn man_page() -> anyhow::Result<Vec<u8>> {
     Ok(page)
 }
 
-/// Prints, treating a closed pipe (`| head`) as success.
+/// Prints, treating a closed pipe (`| head`) as success. The output boundary: whatever a
+/// renderer let through, no control character or bidi override reaches the terminal raw.
 fn print(text: &str) -> anyhow::Result<()> {
+    let text = sanitize::escape(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -2,6 +2,7 @@
 
 use regex::Regex;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// Prefixes kept in a masked value, longest first, so a reader can tell what kind of key it is.
@@ -34,12 +35,18 @@ pub fn mask(secret: &str) -> String {
     }
     let tail_len = if n < 12 { 2 } else { 4 };
     let tail: String = chars[n - tail_len..].iter().collect();
-    let prefix = KNOWN_PREFIXES
+    format!("{}…{tail}", kept_prefix(secret))
+}
+
+/// The prefix [`mask`] keeps of `secret` (`sk-ant-api03-`), or `""`.
+fn kept_prefix(secret: &str) -> &'static str {
+    let n = secret.chars().count();
+    let tail_len = if n < 12 { 2 } else { 4 };
+    KNOWN_PREFIXES
         .iter()
         .find(|p| secret.starts_with(**p) && p.chars().count() + tail_len + 4 <= n)
         .copied()
-        .unwrap_or("");
-    format!("{prefix}…{tail}")
+        .unwrap_or("")
 }
 
 /// A short SHA-256 prefix: the same key gives the same fingerprint on two machines.
@@ -55,8 +62,15 @@ pub fn describe(secret: &str) -> String {
     format!("{} (sha256:{})", mask(secret), fingerprint(secret))
 }
 
-/// Replaces every secret-looking token in `text` with its masked form, and every value of
-/// `known` with its masked form. The last line of defence before anything is printed.
+/// Shortest run of a known secret's characters that counts as a leak: no output may hold
+/// [`FRAGMENT_MIN`] or more consecutive characters of a known secret, except the prefix its
+/// masked form shows (`sk-ant-api03-`).
+pub const FRAGMENT_MIN: usize = 12;
+
+/// Replaces every value of `known` with its masked form, every run of [`FRAGMENT_MIN`] or more
+/// of its characters (a key echoed in pieces, wrapped, or cut) with `…`, and every
+/// secret-looking token with its masked form. The last line of defence before anything is
+/// printed.
 #[must_use]
 pub fn scrub(text: &str, known: &[&str]) -> String {
     let mut out = text.to_string();
@@ -66,9 +80,57 @@ pub fn scrub(text: &str, known: &[&str]) -> String {
             out = out.replace(secret, &mask(secret));
         }
     }
+    let out = mask_fragments(&out, known);
     let out = secret_pattern().replace_all(&out, |caps: &regex::Captures<'_>| mask(&caps[0]));
     let out = url_password_pattern().replace_all(&out, "${1}****@");
     mask_random_tokens(&out)
+}
+
+/// Every window of [`FRAGMENT_MIN`] characters of the known secrets, but those wholly inside
+/// the prefix a masked form shows.
+fn fragment_windows(known: &[&str]) -> HashSet<Vec<char>> {
+    let mut windows = HashSet::new();
+    for secret in known {
+        let secret = secret.trim();
+        let chars: Vec<char> = secret.chars().collect();
+        let public = kept_prefix(secret).chars().count();
+        for start in 0..=chars.len().saturating_sub(FRAGMENT_MIN) {
+            if chars.len() >= FRAGMENT_MIN && start + FRAGMENT_MIN > public {
+                windows.insert(chars[start..start + FRAGMENT_MIN].to_vec());
+            }
+        }
+    }
+    windows
+}
+
+/// Replaces each maximal run of text made of known-secret windows with `…`.
+fn mask_fragments(text: &str, known: &[&str]) -> String {
+    let windows = fragment_windows(known);
+    if windows.is_empty() || text.len() < FRAGMENT_MIN {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let is_fragment = |start: usize| {
+        start + FRAGMENT_MIN <= chars.len()
+            && windows.contains(&chars[start..start + FRAGMENT_MIN])
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if is_fragment(i) {
+            // Extend while the window ending at the next character is a fragment too.
+            let mut end = i + FRAGMENT_MIN;
+            while end < chars.len() && is_fragment(end + 1 - FRAGMENT_MIN) {
+                end += 1;
+            }
+            out.push('…');
+            i = end;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// `scheme://user:password@host` → `scheme://user:****@host` (proxy and gateway URLs).
@@ -164,6 +226,28 @@ mod tests {
         assert!(!out.contains("ZZZZZZZZ"));
         assert!(!out.contains("hunter2hunter2"));
         assert!(out.contains("sk-ant-api03-…abcd"));
+    }
+
+    #[test]
+    fn scrub_masks_every_fragment_of_twelve_or_more() {
+        let chunks: Vec<String> = KEY
+            .chars()
+            .collect::<Vec<_>>()
+            .chunks(12)
+            .map(|c| c.iter().collect())
+            .collect();
+        let echoed = format!("you sent: {}", chunks.join(" "));
+        let out = scrub(&echoed, &[KEY]);
+        for start in 0..=KEY.len() - FRAGMENT_MIN {
+            let piece = &KEY[start..start + FRAGMENT_MIN];
+            if !"sk-ant-api03-".contains(piece) {
+                assert!(!out.contains(piece), "{piece:?} in {out}");
+            }
+        }
+        // The masked form itself stays readable.
+        assert_eq!(scrub(&mask(KEY), &[KEY]), mask(KEY));
+        // Eleven characters are not a leak: they stay.
+        assert_eq!(scrub("FAKEFAKEFAK", &[KEY]), "FAKEFAKEFAK");
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub fn to_value(d: &Diagnosis) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "schema": 1,
         "tool_version": env!("CARGO_PKG_VERSION"),
         "effective_auth": effective,
@@ -79,7 +79,12 @@ pub fn to_value(d: &Diagnosis) -> Value {
             "check": p.check.as_str(),
             "summary": d.scrub(&p.summary),
         })),
-    })
+    });
+    // Every value masked, then escaped inside the values: `jq -r` would turn a JSON `\u001b`
+    // back into ESC.
+    d.scrub_json(&mut doc);
+    crate::sanitize::escape_json(&mut doc);
+    doc
 }
 
 /// One line of JSON plus a newline.

@@ -158,7 +158,7 @@ pub fn render(d: &Diagnosis) -> String {
         s,
         "_Secrets appear only as fingerprints: the masked form and the first 8 hex digits of their SHA-256._"
     );
-    s
+    d.finish(&s)
 }
 
 /// The same report as one JSON object.
@@ -187,6 +187,10 @@ pub fn render_json(d: &Diagnosis) -> String {
         map.insert("credentials".into(), json!(credentials));
         map.insert("settings_scopes".into(), json!(scopes));
     }
+    // Secrets are masked in the values (not the serialised text: a JSON escape inside a key
+    // would hide it from the scrubber), then unsafe characters escaped in every value.
+    d.redact_json(&mut doc);
+    crate::sanitize::escape_json(&mut doc);
     let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     format!("{}\n", d.redact(&text))
 }

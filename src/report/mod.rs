@@ -85,6 +85,23 @@ impl Diagnosis {
         }
     }
 
+    /// Every string of a JSON document passed through [`Self::scrub`].
+    pub fn scrub_json(&self, value: &mut serde_json::Value) {
+        map_strings(value, &|s| self.scrub(s));
+    }
+
+    /// Every string of a JSON document passed through [`Self::redact`].
+    pub fn redact_json(&self, value: &mut serde_json::Value) {
+        map_strings(value, &|s| self.redact(s));
+    }
+
+    /// A whole rendered text, last: secrets masked once more (a fragment may have been put
+    /// together from two fields) and unsafe characters escaped.
+    #[must_use]
+    pub fn finish(&self, text: &str) -> String {
+        crate::sanitize::escape(&self.scrub(text)).into_owned()
+    }
+
     /// The CLI version the `cli` check found, if any.
     #[must_use]
     pub fn cli_version(&self) -> Option<String> {
@@ -104,6 +121,16 @@ impl Diagnosis {
                 .iter()
                 .any(|o| o.status == crate::outcome::Status::Fail),
         )
+    }
+}
+
+fn map_strings(value: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => *s = f(s),
+        Value::Array(items) => items.iter_mut().for_each(|v| map_strings(v, f)),
+        Value::Object(map) => map.values_mut().for_each(|v| map_strings(v, f)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 

@@ -5,7 +5,8 @@ use super::Diagnosis;
 use crate::knowledge;
 use std::fmt::Write as _;
 
-/// The readable report, without colour.
+/// The readable report, without colour. Everything from outside is masked and escaped
+/// (`crate::sanitize`).
 #[must_use]
 pub fn render(d: &Diagnosis, verbose: bool) -> String {
     render_styled(d, verbose, false)
@@ -119,7 +120,7 @@ pub fn render_styled(d: &Diagnosis, verbose: bool, color: bool) -> String {
             "\nRun `claude-auth-tui check -v` for the evidence, or `claude-auth-tui` for the wizard."
         );
     }
-    s
+    d.finish(&s)
 }
 
 /// A status mark, coloured when asked (green pass, yellow warn, red fail, plain skip).

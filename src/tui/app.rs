@@ -4,7 +4,6 @@ use crate::checks::{CheckCtx, PrimaryCause};
 use crate::ids::{CheckId, FixId};
 use crate::outcome::{CheckOutcome, Status};
 use crate::resolve::{Method, Provider};
-use crate::secret;
 use crate::tui::modal::{Modal, Tone};
 use crate::tui::theme::Theme;
 
@@ -74,7 +73,7 @@ impl Header {
     pub fn from_ctx(ctx: &CheckCtx) -> Self {
         let known = crate::report::known_secrets(ctx);
         let known: Vec<&str> = known.iter().map(String::as_str).collect();
-        let clean = |s: &str| secret::scrub(s, &known);
+        let clean = |s: &str| crate::sanitize::shown(s, &known);
         let (method, masked, source) = match &ctx.auth.effective {
             Some(cred) => (
                 Some(method_label(cred.method)),

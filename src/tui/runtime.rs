@@ -505,10 +505,11 @@ fn spawn_run(
     });
 }
 
-/// The last line of defence: no secret the run knows reaches the screen whole.
+/// The last line of defence: no secret the run knows reaches the screen, whole or in pieces,
+/// and no control character or bidi override either (shown escaped, as `check` does).
 fn scrub(outcome: &mut CheckOutcome, known: &[String]) {
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    let clean = |s: &mut String| *s = secret::scrub(s, &known);
+    let clean = |s: &mut String| *s = crate::sanitize::shown(s, &known);
     clean(&mut outcome.summary);
     outcome.details.iter_mut().for_each(clean);
     for finding in &mut outcome.findings {

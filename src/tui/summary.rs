@@ -2,6 +2,7 @@
 
 use crate::knowledge;
 use crate::outcome::Status;
+use crate::sanitize;
 use crate::secret;
 use crate::tui::app::App;
 use std::fmt::Write as _;
@@ -89,7 +90,8 @@ pub fn summary(app: &App) -> String {
         None => {}
     }
     applied(app, &mut out);
-    secret::scrub(&out, &[])
+    // Check summaries quote servers, files and paths: masked and escaped like every output.
+    sanitize::escape(&secret::scrub(&out, &[])).into_owned()
 }
 
 /// The fixes applied in the wizard, and how to take them back.

@@ -60,7 +60,7 @@ pub fn discard_plan(slot: &PlanSlot, op: u64) {
 #[must_use]
 pub fn plan_view(plan: &FixPlan, env: &Environment, key_check: Option<String>) -> PlanView {
     let secrets = plan.secret_refs();
-    let clean = |s: &str| secret::scrub(s, &secrets);
+    let clean = |s: &str| crate::sanitize::shown(s, &secrets);
     PlanView {
         fix: plan.fix,
         summary: clean(&plan.summary),
