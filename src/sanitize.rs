@@ -114,6 +114,11 @@ impl<W: std::io::Write> EscapingWriter<W> {
             pending: Vec::new(),
         }
     }
+
+    /// The wrapped writer (an unfinished UTF-8 sequence still held is dropped).
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
 }
 
 impl<W: std::io::Write> std::io::Write for EscapingWriter<W> {

@@ -58,20 +58,18 @@ fn extra_secrets() -> Vec<String> {
     ]
 }
 
-/// The secrets in `text`, each with the line that shows it.
+/// The secrets in `text`, each with the line that shows it: any run of 12 or more consecutive
+/// characters of one (`support::fragment_leaks`) but the prefix its masked form shows.
 fn leaks_in(text: &str) -> Vec<String> {
-    let mut needles: Vec<String> = Vec::new();
-    for secret in ALL_FAKE_SECRETS {
-        needles.push((*secret).to_string());
-        needles.push(secret[14..30].to_string());
-    }
-    needles.extend(extra_secrets());
-    let mut found = Vec::new();
-    for needle in needles {
-        if let Some(line) = text.lines().find(|l| l.contains(&needle)) {
-            found.push(format!("{needle:?} in line {:?}", line.trim()));
-        }
-    }
+    let mut secrets: Vec<String> = ALL_FAKE_SECRETS.iter().map(|s| (*s).to_string()).collect();
+    secrets.extend(extra_secrets());
+    let found: Vec<String> = fragment_leaks(text, &secrets)
+        .into_iter()
+        .map(|piece| {
+            let line = text.lines().find(|l| l.contains(&piece)).unwrap_or_default();
+            format!("{piece:?} in line {:?}", line.trim())
+        })
+        .collect();
     if found.is_empty() {
         // The shared rule agrees (it is a subset of the above).
         assert_no_leak(text);
@@ -151,8 +149,12 @@ impl Case {
     }
 
     /// The live check and key validation go to a stand-in that echoes the request.
-    fn live(mut self) -> Self {
-        let url = echo_server();
+    fn live(self) -> Self {
+        self.live_echoing(Echo::Whole)
+    }
+
+    fn live_echoing(mut self, echo: Echo) -> Self {
+        let url = echo_server(echo);
         self.live = true;
         self.var("ANTHROPIC_BASE_URL", &url)
     }
@@ -204,9 +206,19 @@ impl Case {
     }
 }
 
+/// How the stand-in repeats the request.
+#[derive(Clone, Copy)]
+enum Echo {
+    /// As it came.
+    Whole,
+    /// Cut into 20-character pieces separated by spaces, so that no whole key is left for a
+    /// scrubber that only knows whole values and shapes.
+    InChunks,
+}
+
 /// A stand-in API on 127.0.0.1 that answers 401 with every request header in the error
 /// message, as a careless gateway might.
-fn echo_server() -> String {
+fn echo_server(echo: Echo) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -215,7 +227,16 @@ fn echo_server() -> String {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
                 let mut buf = vec![0u8; 16 * 1024];
                 let n = stream.read(&mut buf).unwrap_or(0);
-                let request = String::from_utf8_lossy(&buf[..n]).to_string();
+                let mut request = String::from_utf8_lossy(&buf[..n]).to_string();
+                if matches!(echo, Echo::InChunks) {
+                    // One line, so the echo stays a valid header too.
+                    let chars: Vec<char> = request.replace(['\r', '\n'], " ").chars().collect();
+                    request = chars
+                        .chunks(20)
+                        .map(|c| c.iter().collect::<String>())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                }
                 let message = format!("invalid x-api-key; you sent: {request}");
                 let body = serde_json::json!({
                     "type": "error",
@@ -534,6 +555,14 @@ fn live_echo() -> Case {
         .var("ANTHROPIC_API_KEY", FAKE_API_KEY)
         .var("ANTHROPIC_AUTH_TOKEN", FAKE_AUTH_TOKEN)
         .live()
+}
+
+/// The live check against a stand-in that echoes the key and token in 20-character pieces.
+fn live_echo_in_chunks() -> Case {
+    Case::new()
+        .var("ANTHROPIC_API_KEY", FAKE_API_KEY)
+        .var("ANTHROPIC_AUTH_TOKEN", FAKE_AUTH_TOKEN)
+        .live_echoing(Echo::InChunks)
 }
 
 /// The live check with only a login, against the echoing stand-in.
@@ -871,6 +900,7 @@ mod home {
         proxy_password_in_profile,
         corrupt_files_holding_secrets,
         live_echo,
+        live_echo_in_chunks,
         live_echo_login,
     );
 }
