@@ -237,7 +237,10 @@ impl Hit {
 #[must_use]
 pub fn classify(text: &str) -> Classification {
     let norm = Normalized::new(text);
-    let secrets = norm.secrets();
+    // Secrets as written (an escape sequence may have eaten a character of one in `norm`),
+    // and as normalised (a key the terminal wrapped is whole in the joined form).
+    let mut secrets = norm.secrets();
+    secrets.extend(secret::secrets_in(&bounded(text)));
     let table = table();
 
     let hits: Vec<Hit> = candidates_for(&norm)
@@ -430,24 +433,10 @@ impl Normalized {
             .find_map(|(form, hay)| regex.find(hay).map(|m| (form, hay, m.range())))
     }
 
-    /// Secret-looking values in the joined form: a key the terminal wrapped is whole there,
-    /// so its pieces can be recognised in an excerpt of the other form.
+    /// Secret-looking values in the text, and in its joined form: a key the terminal wrapped
+    /// is whole there, so its pieces can be recognised in an excerpt of the other form.
     fn secrets(&self) -> Vec<String> {
-        static KEYISH: OnceLock<Regex> = OnceLock::new();
-        let re = KEYISH.get_or_init(|| {
-            Regex::new(
-                r"sk-ant-[A-Za-z0-9_\-]{6,}|(?:AKIA|ASIA)[A-Z0-9]{12,}|ya29\.[A-Za-z0-9_\-]{8,}",
-            )
-            .expect("static regex")
-        });
-        let mut found: Vec<String> = re
-            .find_iter(&self.joined)
-            .map(|m| m.as_str().to_string())
-            .take(64)
-            .collect();
-        found.sort();
-        found.dedup();
-        found
+        secret::secrets_in(&self.lines)
     }
 }
 
@@ -720,10 +709,12 @@ fn excerpt(hay: &str, m: Range<usize>, secrets: &[String]) -> String {
     sanitize(&text, secrets)
 }
 
-/// Masks secrets: the shared scrubber first, then pieces of keys the terminal wrapped, then
-/// long random-looking tokens it does not know (AWS secret keys, gateway tokens, JWTs).
+/// Masks secrets: the shared scrubber with the secrets found in the input (whole and every
+/// piece of 12 or more characters), then long random-looking tokens it does not know (AWS
+/// secret keys, gateway tokens, JWTs), judged with `+` and `/` as part of a token.
 fn sanitize(text: &str, secrets: &[String]) -> String {
-    let scrubbed = secret::scrub(text, &[]);
+    let known: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    let scrubbed = secret::scrub(text, &known);
     let mut out = String::with_capacity(scrubbed.len());
     let mut rest = scrubbed.as_str();
     while !rest.is_empty() {
@@ -735,9 +726,7 @@ fn sanitize(text: &str, secrets: &[String]) -> String {
             continue;
         }
         let token = &rest[..token_len];
-        if token.len() >= 6 && secrets.iter().any(|s| s.contains(token)) {
-            out.push('…');
-        } else if looks_random(token) {
+        if looks_random(token) {
             out.push_str(&secret::mask(token));
         } else {
             out.push_str(token);

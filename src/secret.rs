@@ -133,6 +133,139 @@ fn mask_fragments(text: &str, known: &[&str]) -> String {
     out
 }
 
+/// Secret-looking values written in `text`, for a text whose secrets nobody told us (a pasted
+/// error): keys and tokens by shape, URL passwords, values given to a `*KEY*`, `*TOKEN*`,
+/// `*SECRET*` or `*PASSWORD*` name or after `Bearer`, the key tails `~/.claude.json` keeps in
+/// `customApiKeyResponses`, and long random tokens, also when a terminal wrapped one across
+/// two lines. Passed to [`scrub`] as known secrets, every piece of them is masked wherever it
+/// shows up, even cut or glued to other text.
+#[must_use]
+pub fn secrets_in(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut add = |value: &str| {
+        let value = value.trim_matches(|c: char| matches!(c, '"' | '\'' | ',' | ';'));
+        if value.chars().count() >= 8 && found.len() < 256 && !found.iter().any(|f| f == value) {
+            found.push(value.to_string());
+        }
+    };
+    for m in secret_pattern().find_iter(text) {
+        add(m.as_str());
+    }
+    for caps in url_password_pattern().captures_iter(text) {
+        add(&caps[2]);
+    }
+    for caps in named_value_pattern().captures_iter(text) {
+        // A value, not a word: `api_key_source: environment` is no secret.
+        let value = &caps[1];
+        let mixed = value.chars().any(|c| c.is_ascii_uppercase())
+            && value.chars().any(|c| c.is_ascii_lowercase());
+        if mixed || value.chars().any(|c| c.is_ascii_digit()) {
+            add(value);
+        }
+    }
+    for caps in key_responses_pattern().captures_iter(text) {
+        for tail in caps[1].split(',') {
+            add(tail.trim());
+        }
+    }
+    // Each line, and the lines glued together: a token wrapped by a terminal is whole there.
+    let joined: String = text.lines().map(str::trim_end).collect();
+    for hay in [text, joined.as_str()] {
+        for token in hay.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
+            if looks_random(token) {
+                add(token);
+            }
+        }
+    }
+    found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    found
+}
+
+/// `ANTHROPIC_AUTH_TOKEN="value"`, `x-api-key: value`, `Authorization: Bearer value`.
+fn named_value_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(
+            r#"(?i)(?:[a-z_-]*(?:key|token|secret|password|passwd)[a-z_-]*["']?\s*[=:]\s*(?:bearer\s+)?|\bbearer\s+)["']?([A-Za-z0-9][^\s"'<>,;}\]]{7,})"#,
+        )
+        .expect("static regex")
+    })
+}
+
+/// `"approved": ["tail1", "tail2"]` and `"rejected": […]` of `~/.claude.json`.
+fn key_responses_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(r#""(?:approved|rejected)"\s*:\s*\[([^\]]*)\]"#).expect("static regex")
+    })
+}
+
+/// Prefixes that start a key being typed: once a word begins with one, what follows the
+/// known prefix is hidden as it is typed.
+const TYPED_TRIGGERS: &[&str] = &["sk-", "AKIA", "ASIA", "ABSK", "ya29"];
+
+/// Shortest word mixing upper case, lower case and digits that [`mask_typed`] hides.
+const TYPED_RANDOM_MIN: usize = 12;
+
+/// A line as an input box may show it while a secret is typed into it, one character at a
+/// time (or pasted without bracketed paste, which arrives the same way): a word that starts
+/// like a key (`sk-`, `AKIA`…) keeps only the part every key of its kind shares
+/// (`sk-ant-api03-`), a word of 12 or more characters mixing upper case, lower case and
+/// digits is hidden whole, and a word already partly hidden stays hidden as it grows. Hidden
+/// characters become `•`, one for one, so the cursor stays where it was.
+#[must_use]
+pub fn mask_typed(line: &str) -> String {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '•');
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if !is_word(c) {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let len = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
+        let word = &rest[..len];
+        match typed_visible(word) {
+            Some(visible) => {
+                out.push_str(&word[..visible]);
+                out.extend(word[visible..].chars().map(|_| '•'));
+            }
+            None => out.push_str(word),
+        }
+        rest = &rest[len..];
+    }
+    out
+}
+
+/// How many leading bytes of `word` may stay visible, or `None` when it is no secret.
+fn typed_visible(word: &str) -> Option<usize> {
+    if TYPED_TRIGGERS.iter().any(|t| word.starts_with(t)) {
+        // The longest start shared with a known prefix: `sk-ant-a` may still become
+        // `sk-ant-api03-`; nothing typed after that shows.
+        let shared = KNOWN_PREFIXES
+            .iter()
+            .map(|p| {
+                word.bytes()
+                    .zip(p.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        return (shared < word.len()).then_some(shared);
+    }
+    if word.contains('•') {
+        return Some(0);
+    }
+    let alnum = word.chars().filter(char::is_ascii_alphanumeric).count();
+    (alnum >= TYPED_RANDOM_MIN
+        && word.chars().any(|c| c.is_ascii_uppercase())
+        && word.chars().any(|c| c.is_ascii_lowercase())
+        && word.chars().any(|c| c.is_ascii_digit()))
+    .then_some(0)
+}
+
 /// `scheme://user:password@host` → `scheme://user:****@host` (proxy and gateway URLs).
 fn url_password_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();

@@ -119,20 +119,52 @@ impl Default for PasteInput {
 impl PasteInput {
     #[must_use]
     pub fn new() -> Self {
-        let mut area = TextArea::default();
-        area.set_placeholder_text("Paste the error message here (or type it)…");
-        area.set_cursor_line_style(ratatui::style::Style::new());
-        Self { area }
+        Self {
+            area: Self::styled(TextArea::default()),
+        }
     }
 
+    fn styled(mut area: TextArea<'static>) -> TextArea<'static> {
+        area.set_placeholder_text("Paste the error message here (or type it)…");
+        area.set_cursor_line_style(ratatui::style::Style::new());
+        area
+    }
+
+    /// A key press. A key typed (or pasted by a terminal without bracketed paste, which
+    /// arrives the same way) is hidden as it grows: see [`secret::mask_typed`].
     pub fn input(&mut self, ev: KeyEvent) {
         self.area.input(ev);
+        self.remask();
     }
 
     /// Inserts pasted text with secrets masked and line ends made plain `\n`.
     pub fn paste(&mut self, text: &str) {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        self.area.insert_str(secret::scrub(&text, &[]));
+        let found = secret::secrets_in(&text);
+        let found: Vec<&str> = found.iter().map(String::as_str).collect();
+        self.area.insert_str(secret::scrub(&text, &found));
+        self.remask();
+    }
+
+    /// Hides what [`secret::mask_typed`] hides. The text area is rebuilt when anything
+    /// changed, so its undo history and cut buffer cannot bring a secret back.
+    fn remask(&mut self) {
+        let masked: Vec<String> = self
+            .area
+            .lines()
+            .iter()
+            .map(|l| secret::mask_typed(l))
+            .collect();
+        if masked.as_slice() == self.area.lines() {
+            return;
+        }
+        // Hidden characters are replaced one for one: the cursor keeps its place.
+        let ratatui_textarea::DataCursor(row, col) = self.area.cursor();
+        self.area = Self::styled(TextArea::new(masked));
+        self.area.move_cursor(ratatui_textarea::CursorMove::Jump(
+            u16::try_from(row).unwrap_or(u16::MAX),
+            u16::try_from(col).unwrap_or(u16::MAX),
+        ));
     }
 
     /// The whole text, lines joined with `\n`.
