@@ -111,8 +111,7 @@ fn mask_fragments(text: &str, known: &[&str]) -> String {
     }
     let chars: Vec<char> = text.chars().collect();
     let is_fragment = |start: usize| {
-        start + FRAGMENT_MIN <= chars.len()
-            && windows.contains(&chars[start..start + FRAGMENT_MIN])
+        start + FRAGMENT_MIN <= chars.len() && windows.contains(&chars[start..start + FRAGMENT_MIN])
     };
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -258,8 +257,7 @@ fn typed_visible(word: &str) -> Option<usize> {
     if word.contains('•') {
         return Some(0);
     }
-    let alnum = word.chars().filter(char::is_ascii_alphanumeric).count();
-    (alnum >= TYPED_RANDOM_MIN
+    (word.chars().count() >= TYPED_RANDOM_MIN
         && word.chars().any(|c| c.is_ascii_uppercase())
         && word.chars().any(|c| c.is_ascii_lowercase())
         && word.chars().any(|c| c.is_ascii_digit()))
@@ -381,6 +379,48 @@ mod tests {
         assert_eq!(scrub(&mask(KEY), &[KEY]), mask(KEY));
         // Eleven characters are not a leak: they stay.
         assert_eq!(scrub("FAKEFAKEFAK", &[KEY]), "FAKEFAKEFAK");
+    }
+
+    #[test]
+    fn secrets_in_finds_wrapped_named_and_stored_values() {
+        let token = "gw-FAKEgatewayTOKEN4444444444444444-Gt03";
+        let text = format!(
+            "Invalid bearer token {}\n{}\nHTTPS_PROXY=http://al:pr0xyPASS99@proxy:3128\n\
+             export MY_TOKEN=\"s3cretValue42\"\n\"rejected\": [\"-Tail20xDistinctQ7zZ\"]\n\
+             api_key_source: environment req_011CSHxD9rXnXQV7S5Nnmq",
+            &token[..30],
+            &token[30..]
+        );
+        let found = secrets_in(&text);
+        for expected in [
+            token,
+            "pr0xyPASS99",
+            "s3cretValue42",
+            "-Tail20xDistinctQ7zZ",
+        ] {
+            // (A token wrapped at a line's end may come glued to the next line's first word.)
+            assert!(
+                found.iter().any(|f| f.contains(expected)),
+                "{expected} not in {found:?}"
+            );
+        }
+        assert!(!found.iter().any(|f| f == "environment"), "{found:?}");
+        let known: Vec<&str> = found.iter().map(String::as_str).collect();
+        let out = scrub(&text, &known);
+        assert!(!out.contains(&token[..30]), "{out}");
+        assert!(out.contains("req_011CSHxD9rXnXQV7S5Nnmq"), "{out}");
+    }
+
+    #[test]
+    fn mask_typed_hides_keys_as_they_grow() {
+        assert_eq!(mask_typed("key sk-ant-a"), "key sk-ant-a");
+        assert_eq!(mask_typed("key sk-ant-api03-AB"), "key sk-ant-api03-••");
+        assert_eq!(mask_typed("sk-ant-oat01-x y"), "sk-ant-oat01-• y");
+        assert_eq!(mask_typed("AbCdEf123456 ok"), "•••••••••••• ok");
+        assert_eq!(mask_typed("••••x"), "•••••");
+        // Words of an error message stay.
+        let plain = "Invalid API key · Fix external API key (x-api-key, claude-sonnet-4-20250514)";
+        assert_eq!(mask_typed(plain), plain);
     }
 
     #[test]

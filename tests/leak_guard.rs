@@ -66,7 +66,10 @@ fn leaks_in(text: &str) -> Vec<String> {
     let found: Vec<String> = fragment_leaks(text, &secrets)
         .into_iter()
         .map(|piece| {
-            let line = text.lines().find(|l| l.contains(&piece)).unwrap_or_default();
+            let line = text
+                .lines()
+                .find(|l| l.contains(&piece))
+                .unwrap_or_default();
             format!("{piece:?} in line {:?}", line.trim())
         })
         .collect();

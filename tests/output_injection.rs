@@ -48,7 +48,9 @@ fn hostile_server(kind: Body) -> String {
                     Body::Html => (
                         "403 Forbidden",
                         "text/html",
-                        format!("<html><head><title>{PAYLOAD}</title></head><body>blocked</body></html>"),
+                        format!(
+                            "<html><head><title>{PAYLOAD}</title></head><body>blocked</body></html>"
+                        ),
                     ),
                 };
                 // Header values may carry bytes 0x80..0xff (obs-text): U+009B in UTF-8 is one.
@@ -95,7 +97,10 @@ fn assert_inert(context: &str, text: &str) {
 /// The escaped forms of the payload that must be visible where the server's words are shown.
 fn assert_shows_escaped(context: &str, text: &str) {
     for needle in ["\\x1b]52;c;aGFja2Vk\\x07", "\\x1b[2J", "\\u{202e}desrever"] {
-        assert!(text.contains(needle), "{context}: {needle} not shown in:\n{text}");
+        assert!(
+            text.contains(needle),
+            "{context}: {needle} not shown in:\n{text}"
+        );
     }
 }
 
@@ -207,7 +212,10 @@ fn paths_and_variable_values_are_escaped() {
     let vars = vec![
         ("SHELL", "/bin/zsh\u{1b}[2J".to_string()),
         ("ANTHROPIC_API_KEY", FAKE_API_KEY.to_string()),
-        ("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/\u{1b}]52;c;eA==\u{7}".to_string()),
+        (
+            "ANTHROPIC_BASE_URL",
+            "http://127.0.0.1:9/\u{1b}]52;c;eA==\u{7}".to_string(),
+        ),
         (
             "CLAUDE_CONFIG_DIR",
             home.home().join(evil_dir).display().to_string(),
@@ -220,7 +228,10 @@ fn paths_and_variable_values_are_escaped() {
     ] {
         run(&home, &vars, args);
     }
-    for args in [&["check", "--json", "--offline"][..], &["report", "--json", "--offline"]] {
+    for args in [
+        &["check", "--json", "--offline"][..],
+        &["report", "--json", "--offline"],
+    ] {
         let (text, _) = run(&home, &vars, args);
         let doc: serde_json::Value = serde_json::from_str(&text).expect("one JSON document");
         let mut strings = Vec::new();
