@@ -233,9 +233,10 @@ fn man_page() -> anyhow::Result<Vec<u8>> {
 }
 
 /// Prints, treating a closed pipe (`| head`) as success. The output boundary: whatever a
-/// renderer let through, no control character or bidi override reaches the terminal raw.
+/// renderer let through, no control character or bidi override reaches the terminal raw; only
+/// colour sequences pass (those of `check --color`: renderers escape every outside text).
 fn print(text: &str) -> anyhow::Result<()> {
-    let text = sanitize::escape(text);
+    let text = sanitize::escape_keeping_colors(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -40,6 +40,39 @@ pub fn escape_line(text: &str) -> Cow<'_, str> {
     escape_with(text, |_| false)
 }
 
+/// Like [`escape`], but the colour sequences (SGR: `ESC [ digits;… m`) are kept: for a text
+/// whose outside parts were escaped already and whose only sequences are the colours this tool
+/// added (`check --color`). A colour cannot write the clipboard, retitle or clear the screen.
+#[must_use]
+pub fn escape_keeping_colors(text: &str) -> Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return escape(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(at) = rest.find('\u{1b}') {
+        out.push_str(&escape(&rest[..at]));
+        let after = &rest[at + 1..];
+        let params = after.strip_prefix('[').map(|p| {
+            p.len()
+                - p.trim_start_matches(|c: char| c.is_ascii_digit() || c == ';')
+                    .len()
+        });
+        match params {
+            Some(n) if after[1 + n..].starts_with('m') => {
+                out.push_str(&rest[at..at + 1 + 1 + n + 1]);
+                rest = &rest[at + 1 + 1 + n + 1..];
+            }
+            _ => {
+                out.push_str("\\x1b");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&escape(rest));
+    Cow::Owned(out)
+}
+
 fn escape_with(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
     if !text.chars().any(|c| is_unsafe(c) && !keep(c)) {
         return Cow::Borrowed(text);
@@ -156,6 +189,16 @@ mod tests {
         assert_eq!(
             out,
             "a\\x1b]52;c;aGk=\\x07b\\x1b[2J\\x0dc\\u{9b}31md\\u{202e}e\\u{2066}f\\u{200f}\\u{61c}"
+        );
+    }
+
+    #[test]
+    fn colours_may_stay_nothing_else() {
+        let text =
+            "\u{1b}[31m✗\u{1b}[0m \u{1b}[1;32mok\u{1b}[m \u{1b}]52;c;eA==\u{7} \u{1b}[2J \u{1b}[";
+        assert_eq!(
+            escape_keeping_colors(text),
+            "\u{1b}[31m✗\u{1b}[0m \u{1b}[1;32mok\u{1b}[m \\x1b]52;c;eA==\\x07 \\x1b[2J \\x1b["
         );
     }
 

@@ -179,6 +179,39 @@ fn every_cli_mode(kind: Body) {
     }
 }
 
+/// `check --color always`: the status marks are coloured (SGR), and that is the only kind of
+/// sequence in the output; the server's are shown escaped.
+#[test]
+fn coloured_check_output_keeps_only_its_own_colours() {
+    let url = hostile_server(Body::Json);
+    let (home, vars) = home_with_key(&url);
+    for args in [
+        &["--color", "always", "check"][..],
+        &["--color", "always", "check", "-v"],
+    ] {
+        let mut cmd = home.command();
+        for (k, v) in &vars {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .args(args)
+            .args(["--timeout", "5"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run the binary");
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        let sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+        assert!(
+            sgr.is_match(&stdout),
+            "{args:?}: no colour at all:\n{stdout}"
+        );
+        let without_colours = sgr.replace_all(&stdout, "");
+        assert_inert(&format!("{args:?} (colours aside)"), &without_colours);
+        assert_shows_escaped(&format!("{args:?}"), &stdout);
+        assert_no_leak(&stdout);
+    }
+}
+
 #[test]
 fn a_json_error_message_is_shown_escaped_in_every_mode() {
     every_cli_mode(Body::Json);

@@ -57,6 +57,16 @@ proptest! {
         prop_assert!(!line.chars().any(|c| dangerous(c) || c == '\n' || c == '\t'));
     }
 
+    /// With colours allowed, what is left once the colour sequences are taken out is inert,
+    /// and nothing but a colour sequence starts with a raw ESC.
+    #[test]
+    fn only_colour_sequences_survive_escape_keeping_colors(text in hostile_text()) {
+        let out = sanitize::escape_keeping_colors(&text);
+        let sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+        let rest = sgr.replace_all(&out, "");
+        prop_assert!(!rest.chars().any(dangerous), "{:?}", out);
+    }
+
     #[test]
     fn escape_keeps_safe_text_as_is(text in "[^\\p{Cc}\\u{61c}\\u{200e}\\u{200f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{2028}\\u{2029}]*") {
         prop_assert_eq!(sanitize::escape(&text), text.clone());

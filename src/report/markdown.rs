@@ -158,7 +158,8 @@ pub fn render(d: &Diagnosis) -> String {
         s,
         "_Secrets appear only as fingerprints: the masked form and the first 8 hex digits of their SHA-256._"
     );
-    d.finish(&s)
+    // No colours in a report: any escape sequence left is escaped too.
+    crate::sanitize::escape(&d.finish(&s)).into_owned()
 }
 
 /// The same report as one JSON object.

@@ -66,11 +66,12 @@ impl Diagnosis {
         }
     }
 
-    /// Masks every known secret (and anything secret-shaped) in `text`.
+    /// Masks every known secret (and anything secret-shaped) in `text`, and escapes its
+    /// control characters and bidi overrides: for every text from outside.
     #[must_use]
     pub fn scrub(&self, text: &str) -> String {
         let known: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
-        crate::secret::scrub(text, &known)
+        crate::sanitize::shown(text, &known)
     }
 
     /// For text meant to be shared: secrets masked and the home folder shown as `~`.
@@ -96,10 +97,13 @@ impl Diagnosis {
     }
 
     /// A whole rendered text, last: secrets masked once more (a fragment may have been put
-    /// together from two fields) and unsafe characters escaped.
+    /// together from two fields) and unsafe characters escaped. The colour sequences of
+    /// `check --color` stay: every outside text in it went through [`Self::scrub`] already.
     #[must_use]
     pub fn finish(&self, text: &str) -> String {
-        crate::sanitize::escape(&self.scrub(text)).into_owned()
+        let known: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        let scrubbed = crate::secret::scrub(text, &known);
+        crate::sanitize::escape_keeping_colors(&scrubbed).into_owned()
     }
 
     /// The CLI version the `cli` check found, if any.

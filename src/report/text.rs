@@ -29,7 +29,9 @@ pub fn render_styled(d: &Diagnosis, verbose: bool, color: bool) -> String {
                 "Credential: {} {}{}",
                 c.method.as_str(),
                 d.scrub(&c.describe(env)),
-                c.masked().map(|m| format!("  {m}")).unwrap_or_default()
+                c.masked()
+                    .map(|m| format!("  {}", d.scrub(&m)))
+                    .unwrap_or_default()
             );
         }
         None => {
@@ -52,7 +54,9 @@ pub fn render_styled(d: &Diagnosis, verbose: bool, color: bool) -> String {
             "  ignored: {} {}{}",
             c.method.as_str(),
             d.scrub(&c.describe(env)),
-            c.masked().map(|m| format!("  {m}")).unwrap_or_default()
+            c.masked()
+                .map(|m| format!("  {}", d.scrub(&m)))
+                .unwrap_or_default()
         );
     }
     let _ = writeln!(
@@ -60,7 +64,7 @@ pub fn render_styled(d: &Diagnosis, verbose: bool, color: bool) -> String {
         "Endpoint:   {} ({}, {})\n",
         d.scrub(&d.endpoint.base_url),
         d.endpoint.provider.as_str(),
-        d.endpoint.source
+        d.scrub(&d.endpoint.source)
     );
     for o in &d.outcomes {
         let _ = writeln!(
