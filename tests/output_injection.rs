@@ -185,6 +185,7 @@ fn every_cli_mode(kind: Body) {
 fn coloured_check_output_keeps_only_its_own_colours() {
     let url = hostile_server(Body::Json);
     let (home, vars) = home_with_key(&url);
+    let sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
     for args in [
         &["--color", "always", "check"][..],
         &["--color", "always", "check", "-v"],
@@ -200,7 +201,6 @@ fn coloured_check_output_keeps_only_its_own_colours() {
             .output()
             .expect("run the binary");
         let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        let sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
         assert!(
             sgr.is_match(&stdout),
             "{args:?}: no colour at all:\n{stdout}"
