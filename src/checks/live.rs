@@ -44,6 +44,9 @@ pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
     } else {
         return CheckOutcome::skipped(CheckId::Live, "no credential to test");
     };
+    if let Some(out) = super::trust::live_guard(ctx, auth, &endpoint) {
+        return out;
+    }
 
     let mut out = CheckOutcome::new(CheckId::Live);
     if print_only {

@@ -9,6 +9,7 @@ pub mod helper;
 pub mod live;
 pub mod oauth;
 pub mod shell_env;
+pub mod trust;
 
 use crate::env::Environment;
 use crate::ids::{CauseId, CheckId};
@@ -76,7 +77,8 @@ impl CheckCtx {
         }
     }
 
-    /// Runs the effective `apiKeyHelper` once per run (shared by config-scope and live).
+    /// Runs the effective `apiKeyHelper` once per run (shared by config-scope and live). A helper
+    /// from an untrusted folder's settings is never run: [`HelperRun::NotRun`].
     pub async fn helper_run(&self) -> Option<&HelperRun> {
         self.helper
             .get_or_init(|| async {
@@ -85,6 +87,9 @@ impl CheckCtx {
                     .helper
                     .as_ref()
                     .or(self.auth_print.helper.as_ref())?;
+                if !spec.may_run {
+                    return Some(HelperRun::NotRun);
+                }
                 Some(helper::run(&self.env, &spec.command).await)
             })
             .await

@@ -30,6 +30,13 @@ pub fn render_styled(d: &Diagnosis, verbose: bool, color: bool) -> String {
                 d.scrub(&c.describe(env)),
                 c.masked().map(|m| format!("  {m}")).unwrap_or_default()
             );
+            if d.auth.awaits_trust() {
+                let _ = writeln!(
+                    s,
+                    "  (from this folder's settings: Claude Code uses it once you trust this \
+                     folder, and `claude -p` already does)"
+                );
+            }
         }
         None => {
             let _ = writeln!(s, "Credential: none — Claude Code has nothing to send");

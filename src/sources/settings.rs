@@ -85,6 +85,7 @@ pub const AUTH_TOP_KEYS: &[&str] = &[
     "awsAuthRefresh",
     "awsCredentialExport",
     "gcpAuthRefresh",
+    "otelHeadersHelper",
 ];
 
 /// Variables that the trust rule keeps out of untrusted project and local files.
