@@ -286,6 +286,41 @@ async fn expired_login_with_and_without_refresh_token() {
 }
 
 #[tokio::test]
+async fn token_about_to_expire_is_a_warning_not_expired() {
+    // Verified: 2 minutes before expiresAt (refresh server unreachable) the CLI sends the token
+    // and it works. Only after expiresAt is it oauth-expired.
+    for with_refresh in [true, false] {
+        let home = TempHome::new();
+        let refresh = if with_refresh {
+            format!(r#""refreshToken":"{FAKE_REFRESH_TOKEN}","#)
+        } else {
+            String::new()
+        };
+        home.write_mode(
+            ".claude/.credentials.json",
+            &format!(
+                r#"{{"claudeAiOauth":{{"accessToken":"{FAKE_OAUTH_TOKEN}",{refresh}"expiresAt":{},"scopes":["user:inference"]}}}}"#,
+                NOW_MS + 120_000
+            ),
+            0o600,
+        );
+        let outcomes = diagnose(base(&home).build()).await;
+        let o = outcome(&outcomes, CheckId::Oauth);
+        assert!(
+            o.findings.iter().all(|f| f.cause != CauseId::OauthExpired),
+            "{o:#?}"
+        );
+        assert_finding(
+            &outcomes,
+            CheckId::Oauth,
+            CauseId::OauthExpiringSoon,
+            Status::Warn,
+        );
+        assert_ne!(o.status, Status::Fail);
+    }
+}
+
+#[tokio::test]
 async fn dead_refresh_signature() {
     let home = TempHome::new();
     home.write_mode(
@@ -485,15 +520,41 @@ async fn settings_precedence_managed_local_project_user() {
 }
 
 #[tokio::test]
-async fn untrusted_project_key_applies_only_with_print() {
+async fn untrusted_project_key_is_what_the_cli_sends_once_trusted() {
+    // Interactive use of a folder requires accepting its trust dialog, after which the project's
+    // key overrides the shell's: report that one, saying so (`claude -p` uses it already).
     let home = TempHome::new();
     home.write(
         "project/.claude/settings.json",
-        &format!(r#"{{"env":{{"ANTHROPIC_API_KEY":"{FAKE_API_KEY}"}}}}"#),
+        &format!("{{\n  \"env\": {{\n    \"ANTHROPIC_API_KEY\": \"{FAKE_OTHER_KEY}\"\n  }}\n}}\n"),
     );
-    let ctx = ctx(base(&home).build());
-    assert_eq!(ctx.auth.method(), Method::None);
-    assert_eq!(ctx.auth_print.method(), Method::ApiKey);
+    let ctx = ctx(base(&home).var("ANTHROPIC_API_KEY", FAKE_API_KEY).build());
+    for auth in [&ctx.auth, &ctx.auth_print] {
+        let eff = auth.effective.as_ref().unwrap();
+        assert_eq!(eff.secret.as_deref(), Some(FAKE_OTHER_KEY));
+        assert!(auth.awaits_trust());
+    }
+    let outcomes = run_all(Arc::clone(&ctx)).await;
+    let o = outcome(&outcomes, CheckId::ConfigScope);
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.cause == CauseId::SettingsOverride)
+        .expect("settings-override");
+    assert!(f.summary.contains("once you trust this folder"), "{}", f.summary);
+    assert_finding(
+        &outcomes,
+        CheckId::ConfigScope,
+        CauseId::UntrustedFolder,
+        Status::Warn,
+    );
+    let d = Diagnosis::from_parts(&ctx, outcomes, None);
+    let json = claude_auth_tui::report::json::to_value(&d);
+    assert_eq!(json["effective_auth"]["awaits_folder_trust"], true);
+    assert_eq!(json["effective_auth"]["masked"], "sk-ant-api03-…WxYz");
+    let text = claude_auth_tui::report::text::render(&d, true);
+    assert!(text.contains("once you trust this folder"), "{text}");
+    assert_no_leak(&text);
 }
 
 #[tokio::test]

@@ -306,3 +306,70 @@ fn plain_http_to_a_remote_host_is_flagged() {
     let text = run(&home, &["check", "--json", "--offline"], &vars);
     assert!(!text.contains("insecure-endpoint"), "{text}");
 }
+
+fn findings(json: &Value, check: &str) -> Vec<(String, String, String)> {
+    json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == check)
+        .flat_map(|c| c["findings"].as_array().unwrap())
+        .map(|f| {
+            (
+                f["cause"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["summary"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn untrusted_folders_key_is_live_checked_and_named_settings_override() {
+    // The shell has a good key; the untrusted folder's settings replace it with one the API
+    // refuses. The endpoint is the shell's, so the folder's key may be tested there.
+    let home = TempHome::new();
+    home.fake_claude_standard();
+    let api = Recorder::start("401 Unauthorized", REJECTED_401);
+    home.write(
+        "project/.claude/settings.json",
+        &format!("{{\n  \"env\": {{\n    \"ANTHROPIC_API_KEY\": \"{FAKE_OTHER_KEY}\"\n  }}\n}}\n"),
+    );
+    let vars = [
+        ("ANTHROPIC_API_KEY", FAKE_API_KEY),
+        ("ANTHROPIC_BASE_URL", api.url.as_str()),
+    ];
+    let json: Value = serde_json::from_str(&run(&home, &["check", "--json"], &vars)).unwrap();
+    assert_eq!(json["effective_auth"]["masked"], "sk-ant-api03-…WxYz", "{json}");
+    assert_eq!(json["effective_auth"]["awaits_folder_trust"], true);
+    let live = findings(&json, "live");
+    assert!(
+        live.iter()
+            .any(|(c, s, _)| c == "settings-override" && s == "fail"),
+        "{live:?}"
+    );
+    assert!(api.requests()[0].contains("x-api-key: sk-ant-api03-otherfakekey"));
+    assert_eq!(json["primary_cause"]["cause"], "settings-override", "{json}");
+
+    // The same folder also choosing the endpoint: nothing is sent, and why is said.
+    let theirs = Recorder::start("401 Unauthorized", REJECTED_401);
+    home.write(
+        "project/.claude/settings.local.json",
+        &format!(r#"{{"env":{{"ANTHROPIC_BASE_URL":"{}"}}}}"#, theirs.url),
+    );
+    let before = api.requests().len();
+    let json: Value = serde_json::from_str(&run(&home, &["check", "--json"], &vars)).unwrap();
+    assert!(theirs.requests().is_empty(), "{:?}", theirs.requests());
+    assert_eq!(api.requests().len(), before);
+    let live = findings(&json, "live");
+    assert!(
+        live.iter()
+            .any(|(c, _, s)| c == "untrusted-folder" && s.contains("not sent")),
+        "{live:?}"
+    );
+    let scope = findings(&json, "config-scope");
+    assert!(
+        scope.iter().any(|(c, _, _)| c == "settings-override"),
+        "{scope:?}"
+    );
+}
