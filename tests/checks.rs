@@ -145,11 +145,81 @@ async fn fish_profile_is_read_for_fish_users() {
 }
 
 #[tokio::test]
+async fn whitespace_around_a_key_is_a_warning_and_masked_trimmed() {
+    // Verified: the CLI trims spaces, CR and LF around header values; the key works.
+    for value in [
+        format!("{FAKE_API_KEY}\n"),
+        format!("{FAKE_API_KEY}\r\n"),
+        format!(" {FAKE_API_KEY} "),
+    ] {
+        let home = TempHome::new();
+        let ctx = ctx(base(&home).var("ANTHROPIC_API_KEY", &value).build());
+        let eff = ctx.auth_print.effective.clone().unwrap();
+        assert_eq!(eff.secret.as_deref(), Some(FAKE_API_KEY));
+        assert_eq!(eff.masked().as_deref(), Some("sk-ant-api03-…AbCd"));
+        let outcomes = diagnose(base(&home).var("ANTHROPIC_API_KEY", &value).build()).await;
+        assert_finding(
+            &outcomes,
+            CheckId::ShellEnv,
+            CauseId::KeyMalformed,
+            Status::Warn,
+        );
+        assert!(
+            !has(&outcomes, CheckId::ShellEnv, CauseId::KeyMalformed, Status::Fail),
+            "{value:?}"
+        );
+    }
+    // A line break inside the value breaks the request.
+    let home = TempHome::new();
+    let (head, tail) = FAKE_API_KEY.split_at(50);
+    let outcomes = diagnose(
+        base(&home)
+            .var("ANTHROPIC_API_KEY", &format!("{head}\n{tail}"))
+            .build(),
+    )
+    .await;
+    assert_finding(
+        &outcomes,
+        CheckId::ShellEnv,
+        CauseId::KeyMalformed,
+        Status::Fail,
+    );
+}
+
+#[tokio::test]
+async fn empty_settings_value_unsets_the_shells_key() {
+    // Verified: "ANTHROPIC_API_KEY": "" in a settings env block unsets the shell's key; with a
+    // login present, the login is used.
+    let home = TempHome::new();
+    home.write_credentials(NOW_MS + 3_600_000);
+    home.write(
+        ".claude/settings.json",
+        r#"{"env":{"ANTHROPIC_API_KEY":""}}"#,
+    );
+    let ctx = ctx(base(&home).var("ANTHROPIC_API_KEY", FAKE_API_KEY).build());
+    for auth in [&ctx.auth, &ctx.auth_print] {
+        assert_eq!(auth.method(), Method::Oauth);
+        assert_eq!(auth.effective.as_ref().unwrap().source, "login credentials");
+    }
+    let outcomes = run_all(ctx).await;
+    let o = outcome(&outcomes, CheckId::ConfigScope);
+    assert!(
+        o.findings
+            .iter()
+            .any(|f| f.cause == CauseId::SettingsOverride && f.summary.contains("unsets")),
+        "{o:#?}"
+    );
+}
+
+#[tokio::test]
 async fn malformed_keys() {
     for (value, needle) in [
-        (format!("{FAKE_API_KEY}\n"), "line break"),
+        (
+            format!("{}\n{}", &FAKE_API_KEY[..40], &FAKE_API_KEY[40..]),
+            "line break",
+        ),
         (format!("\"{FAKE_API_KEY}\""), "quote"),
-        (format!(" {FAKE_API_KEY}"), "spaces"),
+        (format!("{} {}", &FAKE_API_KEY[..40], &FAKE_API_KEY[40..]), "spaces"),
         ("sk-ant-api03-short".to_string(), "characters long"),
         (
             "not-a-key-at-all-but-long-enough-to-pass-length-checks-0000".to_string(),
