@@ -165,7 +165,12 @@ async fn whitespace_around_a_key_is_a_warning_and_masked_trimmed() {
             Status::Warn,
         );
         assert!(
-            !has(&outcomes, CheckId::ShellEnv, CauseId::KeyMalformed, Status::Fail),
+            !has(
+                &outcomes,
+                CheckId::ShellEnv,
+                CauseId::KeyMalformed,
+                Status::Fail
+            ),
             "{value:?}"
         );
     }
@@ -219,7 +224,10 @@ async fn malformed_keys() {
             "line break",
         ),
         (format!("\"{FAKE_API_KEY}\""), "quote"),
-        (format!("{} {}", &FAKE_API_KEY[..40], &FAKE_API_KEY[40..]), "spaces"),
+        (
+            format!("{} {}", &FAKE_API_KEY[..40], &FAKE_API_KEY[40..]),
+            "spaces",
+        ),
         ("sk-ant-api03-short".to_string(), "characters long"),
         (
             "not-a-key-at-all-but-long-enough-to-pass-length-checks-0000".to_string(),
@@ -611,7 +619,11 @@ async fn untrusted_project_key_is_what_the_cli_sends_once_trusted() {
         .iter()
         .find(|f| f.cause == CauseId::SettingsOverride)
         .expect("settings-override");
-    assert!(f.summary.contains("once you trust this folder"), "{}", f.summary);
+    assert!(
+        f.summary.contains("once you trust this folder"),
+        "{}",
+        f.summary
+    );
     assert_finding(
         &outcomes,
         CheckId::ConfigScope,

@@ -132,7 +132,12 @@ fn untrusted_folder_commands_never_run() {
     ] {
         let text = run(&home, args, &vars);
         for m in &markers {
-            assert!(!m.exists(), "`{}` ran a command: {}\n{text}", args.join(" "), m.display());
+            assert!(
+                !m.exists(),
+                "`{}` ran a command: {}\n{text}",
+                args.join(" "),
+                m.display()
+            );
         }
     }
     // Shown with file and line, and said not to run.
@@ -140,8 +145,8 @@ fn untrusted_folder_commands_never_run() {
     assert!(text.contains(".claude/settings.local.json:2"), "{text}");
     assert!(text.contains(".claude/settings.json:3"), "{text}");
     assert!(text.contains("not run"), "{text}");
-    let json: Value = serde_json::from_str(&run(&home, &["check", "--json", "--offline"], &vars))
-        .expect("json");
+    let json: Value =
+        serde_json::from_str(&run(&home, &["check", "--json", "--offline"], &vars)).expect("json");
     let causes: Vec<&str> = json["checks"]
         .as_array()
         .unwrap()
@@ -161,7 +166,10 @@ fn trusted_folder_and_user_helpers_still_run() {
     let marker = home.root.path().join("ran");
     home.write(
         "project/.claude/settings.json",
-        &format!(r#"{{"apiKeyHelper": "{}"}}"#, marker_helper(&marker, FAKE_OTHER_KEY)),
+        &format!(
+            r#"{{"apiKeyHelper": "{}"}}"#,
+            marker_helper(&marker, FAKE_OTHER_KEY)
+        ),
     );
     trust(&home, &home.cwd(), "");
     let json: Value =
@@ -169,8 +177,7 @@ fn trusted_folder_and_user_helpers_still_run() {
     assert!(marker.exists(), "a trusted folder's helper runs");
     assert_eq!(json["effective_auth"]["method"], "api_key_helper");
     assert_eq!(
-        json["effective_auth"]["masked"],
-        "sk-ant-api03-…WxYz",
+        json["effective_auth"]["masked"], "sk-ant-api03-…WxYz",
         "the helper's value is the effective credential (masked)"
     );
 
@@ -180,7 +187,10 @@ fn trusted_folder_and_user_helpers_still_run() {
     let marker = home.root.path().join("ran-user");
     home.write(
         ".claude/settings.json",
-        &format!(r#"{{"apiKeyHelper": "{}"}}"#, marker_helper(&marker, FAKE_API_KEY)),
+        &format!(
+            r#"{{"apiKeyHelper": "{}"}}"#,
+            marker_helper(&marker, FAKE_API_KEY)
+        ),
     );
     run(&home, &["check", "--offline"], &[]);
     assert!(marker.exists(), "a user-settings helper runs in any folder");
@@ -199,7 +209,10 @@ fn declined_key_is_never_sent_to_an_untrusted_base_url() {
     );
     home.write(
         "project/.claude/settings.json",
-        &format!("{{\n  \"env\": {{\n    \"ANTHROPIC_BASE_URL\": \"{}\"\n  }}\n}}\n", api.url),
+        &format!(
+            "{{\n  \"env\": {{\n    \"ANTHROPIC_BASE_URL\": \"{}\"\n  }}\n}}\n",
+            api.url
+        ),
     );
     let vars = [("ANTHROPIC_API_KEY", FAKE_API_KEY)];
     let text = run(&home, &["check", "-v"], &vars);
@@ -233,7 +246,10 @@ fn login_is_never_sent_to_an_untrusted_base_url() {
     // Once trusted, the same endpoint is tested.
     trust(&home, &home.cwd(), "");
     run(&home, &["check"], &vars);
-    assert!(api.got_credential(), "a trusted folder's endpoint is tested");
+    assert!(
+        api.got_credential(),
+        "a trusted folder's endpoint is tested"
+    );
 }
 
 #[test]
@@ -340,7 +356,10 @@ fn untrusted_folders_key_is_live_checked_and_named_settings_override() {
         ("ANTHROPIC_BASE_URL", api.url.as_str()),
     ];
     let json: Value = serde_json::from_str(&run(&home, &["check", "--json"], &vars)).unwrap();
-    assert_eq!(json["effective_auth"]["masked"], "sk-ant-api03-…WxYz", "{json}");
+    assert_eq!(
+        json["effective_auth"]["masked"], "sk-ant-api03-…WxYz",
+        "{json}"
+    );
     assert_eq!(json["effective_auth"]["awaits_folder_trust"], true);
     let live = findings(&json, "live");
     assert!(
@@ -349,7 +368,10 @@ fn untrusted_folders_key_is_live_checked_and_named_settings_override() {
         "{live:?}"
     );
     assert!(api.requests()[0].contains("x-api-key: sk-ant-api03-otherfakekey"));
-    assert_eq!(json["primary_cause"]["cause"], "settings-override", "{json}");
+    assert_eq!(
+        json["primary_cause"]["cause"], "settings-override",
+        "{json}"
+    );
 
     // The same folder also choosing the endpoint: nothing is sent, and why is said.
     let theirs = Recorder::start("401 Unauthorized", REJECTED_401);

@@ -7,6 +7,7 @@ pub mod config_scope;
 pub mod endpoint;
 pub mod helper;
 pub mod live;
+pub mod live_fallback;
 pub mod oauth;
 pub mod shell_env;
 pub mod trust;
@@ -113,7 +114,7 @@ async fn dispatch(id: CheckId, ctx: Arc<CheckCtx>) -> CheckOutcome {
         CheckId::Cli => cli::run(&ctx).await,
         CheckId::ShellEnv => shell_env::run(&ctx),
         CheckId::Oauth => oauth::run(&ctx),
-        CheckId::Live => live::run(&ctx).await,
+        CheckId::Live => live_fallback::run(&ctx).await,
         CheckId::ConfigScope => config_scope::run(&ctx).await,
         CheckId::Endpoint => endpoint::run(&ctx),
     }

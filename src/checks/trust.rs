@@ -106,7 +106,11 @@ pub fn endpoint_refusal(ctx: &CheckCtx, endpoint: &Endpoint) -> Option<String> {
 /// The live check's gate, called before any request is planned: `Some` (the finished outcome)
 /// when nothing may be sent or run.
 #[must_use]
-pub fn live_guard(ctx: &CheckCtx, auth: &EffectiveAuth, endpoint: &Endpoint) -> Option<CheckOutcome> {
+pub fn live_guard(
+    ctx: &CheckCtx,
+    auth: &EffectiveAuth,
+    endpoint: &Endpoint,
+) -> Option<CheckOutcome> {
     if let Some(why) = endpoint_refusal(ctx, endpoint) {
         let mut out = CheckOutcome::new(CheckId::Live);
         if let Some(c) = &auth.effective {
@@ -120,7 +124,11 @@ pub fn live_guard(ctx: &CheckCtx, auth: &EffectiveAuth, endpoint: &Endpoint) -> 
             "once you trust this folder (or with `claude -p`), Claude Code sends its credential \
              there: trust only a folder whose settings you have read",
         );
-        out.find(CauseId::UntrustedFolder, Status::Warn, format!("not sent: {why}"));
+        out.find(
+            CauseId::UntrustedFolder,
+            Status::Warn,
+            format!("not sent: {why}"),
+        );
         return Some(out.finish("not tested"));
     }
     let uses_helper = auth
