@@ -561,5 +561,8 @@ fn opening_the_wizard_in_an_untrusted_folder_runs_nothing_from_it() {
     session.wait_for("the checklist with every check done", checks_done);
     session.send(b"q");
     assert_restored_with_summary(&mut session);
-    assert!(!marker.exists(), "opening the wizard ran the folder's apiKeyHelper");
+    assert!(
+        !marker.exists(),
+        "opening the wizard ran the folder's apiKeyHelper"
+    );
 }

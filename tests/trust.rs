@@ -287,6 +287,17 @@ fn export_key_validation_never_goes_to_an_untrusted_base_url() {
     );
     assert_no_leak(&text);
     assert!(!api.got_credential(), "{:?}\n{text}", api.requests());
+    assert!(text.contains("The key was not checked: not sent"), "{text}");
+    assert!(!text.contains("accepted the key"), "{text}");
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "not saved without a check: {text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.home().join(".zshrc")).unwrap(),
+        "export PATH=$PATH:/opt/bin\n"
+    );
 }
 
 #[test]

@@ -1372,6 +1372,9 @@ pub async fn validate_api_key(
     let outcome = run(&ctx).await;
     match outcome.status {
         Status::Fail => Err(crate::secret::scrub(&outcome.summary, &[key])),
+        _ if super::trust::not_sent(&outcome) => {
+            Err(crate::secret::scrub(&outcome.summary, &[key]))
+        }
         _ => Ok(crate::secret::scrub(&outcome.summary, &[key])),
     }
 }

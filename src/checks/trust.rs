@@ -103,6 +103,17 @@ pub fn endpoint_refusal(ctx: &CheckCtx, endpoint: &Endpoint) -> Option<String> {
     })
 }
 
+/// True when the live check sent nothing because an untrusted folder chose the endpoint: a key
+/// being validated was then not checked (and must not be reported as accepted).
+#[must_use]
+pub fn not_sent(out: &CheckOutcome) -> bool {
+    out.findings
+        .iter()
+        .any(|f| f.cause == CauseId::UntrustedFolder && f.summary.starts_with(NOT_SENT))
+}
+
+const NOT_SENT: &str = "not sent: ";
+
 /// The live check's gate, called before any request is planned: `Some` (the finished outcome)
 /// when nothing may be sent or run.
 #[must_use]
