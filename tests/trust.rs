@@ -406,3 +406,37 @@ fn untrusted_folders_key_is_live_checked_and_named_settings_override() {
         "{scope:?}"
     );
 }
+
+#[test]
+fn claude_is_never_started_inside_an_untrusted_folder_with_commands() {
+    // A non-interactive `claude` applies the folder's settings: start it elsewhere.
+    let home = TempHome::new();
+    let log = home.root.path().join("claude-cwd.log");
+    home.fake_claude(&format!(
+        r#"pwd >> {}
+case "$1 $2" in
+  "--version "*) echo "2.1.197 (Claude Code)";;
+  "auth status") echo '{{"loggedIn": false, "authMethod": "none", "apiProvider": "firstParty"}}';;
+esac"#,
+        log.display()
+    ));
+    plant_untrusted_commands(&home);
+    run(&home, &["check", "--offline"], &[]);
+    let cwds = std::fs::read_to_string(&log).expect("claude ran");
+    let project = std::fs::canonicalize(home.cwd()).unwrap();
+    assert!(
+        cwds.lines()
+            .all(|l| std::path::Path::new(l) != project.as_path()),
+        "claude started in the untrusted folder: {cwds}"
+    );
+    // A trusted folder: as before, in the folder.
+    trust(&home, &std::fs::canonicalize(home.cwd()).unwrap(), "");
+    std::fs::remove_file(&log).unwrap();
+    run(&home, &["check", "--offline"], &[]);
+    let cwds = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        cwds.lines()
+            .any(|l| std::path::Path::new(l) == project.as_path()),
+        "{cwds}"
+    );
+}
