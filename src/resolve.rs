@@ -418,9 +418,8 @@ pub fn effective_auth(env: &Environment, facts: &Facts, mode: Mode) -> Effective
     };
     // A refused CLAUDE_CODE_OAUTH_TOKEN is followed by a retry with the stored login (verified).
     let fallback = stored.filter(|_| effective.is_some() && effective == oauth_env);
-    present.retain(|c| {
-        Some(c) != effective.as_ref() && !also_sent.contains(c) && Some(c) != fallback.as_ref()
-    });
+    // The fallback stays listed as shadowed: it is sent only after the first one is refused.
+    present.retain(|c| Some(c) != effective.as_ref() && !also_sent.contains(c));
     EffectiveAuth {
         mode,
         provider,
