@@ -305,14 +305,20 @@ impl EffectiveAuth {
         self.effective.as_ref().map_or(Method::None, |c| c.method)
     }
 
-    /// True when what is sent comes from the folder's project or local settings and the folder
-    /// is not trusted yet: the CLI sends it once the trust dialog is accepted (and `-p` now).
+    /// True when the effective credential comes from the folder's project or local settings and
+    /// the folder is not trusted yet: the CLI sends it once the trust dialog is accepted (and
+    /// `-p` now).
     #[must_use]
     pub fn awaits_trust(&self) -> bool {
         self.effective
-            .iter()
-            .chain(&self.also_sent)
-            .any(|c| from_untrusted_folder(&c.origin, self.folder_trusted))
+            .as_ref()
+            .is_some_and(|c| self.awaits_trust_for(c))
+    }
+
+    /// Whether this credential applies only once the folder is trusted.
+    #[must_use]
+    pub fn awaits_trust_for(&self, c: &Credential) -> bool {
+        from_untrusted_folder(&c.origin, self.folder_trusted)
     }
 
     /// Fills in the value an `apiKeyHelper` printed, so the helper's credential is shown (masked)

@@ -52,6 +52,20 @@ pub fn render_styled(d: &Diagnosis, verbose: bool, color: bool) -> String {
                 .map_or_else(|| "nothing".to_string(), |c| d.scrub(&c.describe(env)))
         );
     }
+    for c in &d.auth.also_sent {
+        let _ = writeln!(
+            s,
+            "  also sent: {} {}{}{}",
+            c.method.as_str(),
+            d.scrub(&c.describe(env)),
+            c.masked().map(|m| format!("  {m}")).unwrap_or_default(),
+            if d.auth.awaits_trust_for(c) {
+                " (once you trust this folder; `claude -p` already)"
+            } else {
+                ""
+            }
+        );
+    }
     for c in &d.auth.shadowed {
         let _ = writeln!(
             s,
