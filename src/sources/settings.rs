@@ -88,7 +88,10 @@ pub const AUTH_TOP_KEYS: &[&str] = &[
     "otelHeadersHelper",
 ];
 
-/// Variables that the trust rule keeps out of untrusted project and local files.
+/// Variables that the CLI's trust rule keeps out of untrusted project and local files (READ in
+/// its code). Informational: interactive use requires accepting the trust dialog, so resolution
+/// applies these files as they will apply once trusted (see `resolve::Mode::Interactive`), and
+/// this tool's own safety rule (`checks::trust`) keeps their commands and endpoints at bay.
 pub const TRUST_GATED_VARS: &[&str] = &[
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_AUTH_TOKEN",
