@@ -177,13 +177,7 @@ pub fn flag_insecure_endpoint(out: &mut CheckOutcome, ctx: &CheckCtx) {
         return;
     }
     let Some(host) = url.host_str() else { return };
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let loopback = bare.eq_ignore_ascii_case("localhost")
-        || bare.to_ascii_lowercase().ends_with(".localhost")
-        || bare
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if loopback {
+    if is_loopback_host(host) {
         return;
     }
     out.find(
@@ -197,4 +191,45 @@ pub fn flag_insecure_endpoint(out: &mut CheckOutcome, ctx: &CheckCtx) {
             ep.origin.describe(&ctx.env)
         ),
     );
+}
+
+/// `localhost`, `*.localhost`, 127.0.0.0/8 or `[::1]`: traffic that never leaves this machine.
+#[must_use]
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let lower = bare.to_ascii_lowercase();
+    lower == "localhost"
+        || lower.ends_with(".localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for host in [
+            "localhost",
+            "LocalHost",
+            "api.localhost",
+            "127.0.0.1",
+            "127.8.9.10",
+            "[::1]",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "gateway.example",
+            "10.0.0.5",
+            "192.168.1.1",
+            "[::2]",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
 }
