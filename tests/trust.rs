@@ -440,3 +440,28 @@ esac"#,
         "{cwds}"
     );
 }
+
+#[test]
+fn run_from_home_the_users_own_helper_still_runs() {
+    // From ~, .claude/settings.json is the user's own file, not an untrusted folder's.
+    let home = TempHome::new();
+    home.fake_claude_standard();
+    let marker = home.root.path().join("ran");
+    home.write(
+        ".claude/settings.json",
+        &format!(
+            r#"{{"apiKeyHelper": "{}"}}"#,
+            marker_helper(&marker, FAKE_API_KEY)
+        ),
+    );
+    let out = home
+        .command()
+        .args(["check", "--json", "--offline"])
+        .current_dir(home.home())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_no_leak(&text);
+    assert!(marker.exists(), "{text}");
+    assert!(!text.contains("untrusted-folder"), "{text}");
+}
