@@ -210,6 +210,14 @@ impl Environment {
         copy
     }
 
+    /// A copy with another working folder (to start a program away from an untrusted folder).
+    #[must_use]
+    pub fn with_cwd(&self, cwd: &Path) -> Self {
+        let mut copy = self.clone();
+        copy.cwd = cwd.to_path_buf();
+        copy
+    }
+
     /// A copy without one variable (after a fix commented out its profile line).
     #[must_use]
     pub fn without_var(&self, name: &str) -> Self {

@@ -108,6 +108,8 @@ string_ids! {
         CliUnresponsive = "cli-unresponsive",
         HomeMissing = "home-missing",
         ConfigDirInvalid = "config-dir-invalid",
+        UntrustedFolder = "untrusted-folder",
+        InsecureEndpoint = "insecure-endpoint",
     }
 }
 

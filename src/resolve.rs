@@ -6,17 +6,34 @@ use crate::env::{Environment, is_truthy};
 use crate::secret;
 use crate::sources::Facts;
 use crate::sources::global_config::KeyApproval;
-use crate::sources::settings::{Scope, TRUST_GATED_VARS};
+use crate::sources::settings::Scope;
 use serde::Serialize;
 use std::path::PathBuf;
 
 /// The CLI's two ways of running, which treat keys differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// `claude`: asks before using ANTHROPIC_API_KEY; honours workspace trust.
+    /// `claude`: asks before using ANTHROPIC_API_KEY. It also asks to trust the folder, and
+    /// declining exits, so any real interactive session runs with the folder's project and local
+    /// settings applied: they are resolved as they will apply once trusted.
     Interactive,
     /// `claude -p`: uses every key and every settings file without asking.
     Print,
+}
+
+/// The trust lookup: whether `~/.claude.json` (which moves with `CLAUDE_CONFIG_DIR`) records
+/// `projects["<this folder or a parent>"].hasTrustDialogAccepted: true`. An unreadable or
+/// corrupt file counts as untrusted.
+#[must_use]
+pub fn folder_trusted(env: &Environment, facts: &Facts) -> bool {
+    facts.global.is_trusted(env.cwd())
+}
+
+/// True when a value comes from the working folder's project or local settings and the folder
+/// is not trusted: its commands must not run and its endpoint must not get a credential.
+#[must_use]
+pub fn from_untrusted_folder(origin: &Origin, trusted: bool) -> bool {
+    !trusted && matches!(origin, Origin::Settings { scope, .. } if scope.needs_trust())
 }
 
 /// Where a value came from.
@@ -74,7 +91,8 @@ pub struct EnvValue {
 }
 
 /// Every value a variable has, lowest precedence first: shell, legacy `~/.claude.json` env,
-/// user, project, local, managed settings.
+/// user, project, local, managed settings. An empty value in a settings `env` block is kept: it
+/// unsets the variable for the CLI (see [`effective_var`]).
 #[must_use]
 pub fn env_candidates(name: &str, env: &Environment, facts: &Facts) -> Vec<EnvValue> {
     let mut out = Vec::new();
@@ -98,7 +116,7 @@ pub fn env_candidates(name: &str, env: &Environment, facts: &Facts) -> Vec<EnvVa
         });
     }
     for file in &facts.settings {
-        if let Some(v) = file.env_value(name).filter(|v| !v.is_empty()) {
+        if let Some(v) = file.env_value(name) {
             out.push(EnvValue {
                 value: v,
                 origin: Origin::Settings {
@@ -112,27 +130,25 @@ pub fn env_candidates(name: &str, env: &Environment, facts: &Facts) -> Vec<EnvVa
     out
 }
 
-/// Whether a candidate applies in this mode (the workspace-trust rule).
-#[must_use]
-pub fn applies(name: &str, origin: &Origin, mode: Mode, trusted: bool) -> bool {
-    match origin {
-        Origin::Settings { scope, .. }
-            if mode == Mode::Interactive && scope.needs_trust() && !trusted =>
-        {
-            !TRUST_GATED_VARS.contains(&name)
-        }
-        _ => true,
-    }
-}
-
-/// The value the CLI ends up with for a variable.
+/// The value the CLI ends up with for a variable: the highest-precedence candidate, and nothing
+/// when that candidate is an empty settings value (which unsets the shell's). Both modes see
+/// the folder's project and local settings (see [`Mode::Interactive`]).
 #[must_use]
 pub fn effective_var(name: &str, env: &Environment, facts: &Facts, mode: Mode) -> Option<EnvValue> {
-    let trusted = facts.global.is_trusted(env.cwd());
+    let _ = mode;
     env_candidates(name, env, facts)
         .into_iter()
-        .rev()
-        .find(|c| applies(name, &c.origin, mode, trusted))
+        .next_back()
+        .filter(|c| !c.value.is_empty())
+}
+
+/// The settings file whose empty value unsets a variable set elsewhere, if one does.
+#[must_use]
+pub fn unset_by_settings(name: &str, env: &Environment, facts: &Facts) -> Option<Origin> {
+    let candidates = env_candidates(name, env, facts);
+    let last = candidates.last()?;
+    (last.value.is_empty() && candidates.iter().any(|c| !c.value.is_empty()))
+        .then(|| last.origin.clone())
 }
 
 /// True when the effective value of a boolean variable is truthy.
@@ -235,24 +251,29 @@ pub fn provider(env: &Environment, facts: &Facts, mode: Mode) -> Provider {
 pub struct HelperSpec {
     pub command: String,
     pub origin: Origin,
+    /// False when it comes from an untrusted folder's project or local settings: it is what
+    /// the CLI would run once the folder is trusted, and this tool never runs it.
+    pub may_run: bool,
 }
 
-/// The winning `apiKeyHelper` (project and local ones only once the folder is trusted).
+/// The winning `apiKeyHelper` (a project or local one applies once the folder is trusted).
 #[must_use]
 pub fn api_key_helper(env: &Environment, facts: &Facts, mode: Mode) -> Option<HelperSpec> {
-    let trusted = facts.global.is_trusted(env.cwd());
+    let _ = mode;
+    let trusted = folder_trusted(env, facts);
     facts.settings.iter().rev().find_map(|file| {
         let command = file
             .top_value("apiKeyHelper")
             .filter(|c| !c.trim().is_empty())?;
-        let gated = mode == Mode::Interactive && file.scope.needs_trust() && !trusted;
-        (!gated).then(|| HelperSpec {
+        let origin = Origin::Settings {
+            scope: file.scope,
+            path: file.path.clone(),
+            line: file.line_of_key("apiKeyHelper"),
+        };
+        Some(HelperSpec {
             command,
-            origin: Origin::Settings {
-                scope: file.scope,
-                path: file.path.clone(),
-                line: file.line_of_key("apiKeyHelper"),
-            },
+            may_run: !from_untrusted_folder(&origin, trusted),
+            origin,
         })
     })
 }
@@ -271,6 +292,11 @@ pub struct EffectiveAuth {
     /// How the CLI treats ANTHROPIC_API_KEY interactively, when one is set.
     pub api_key_approval: Option<KeyApproval>,
     pub helper: Option<HelperSpec>,
+    /// Whether the working folder is trusted (see [`folder_trusted`]).
+    pub folder_trusted: bool,
+    /// A credential the CLI falls back to when the effective one is rejected (the stored login
+    /// after a refused `CLAUDE_CODE_OAUTH_TOKEN`).
+    pub fallback: Option<Credential>,
 }
 
 impl EffectiveAuth {
@@ -278,6 +304,43 @@ impl EffectiveAuth {
     pub fn method(&self) -> Method {
         self.effective.as_ref().map_or(Method::None, |c| c.method)
     }
+
+    /// True when the effective credential comes from the folder's project or local settings and
+    /// the folder is not trusted yet: the CLI sends it once the trust dialog is accepted (and
+    /// `-p` now).
+    #[must_use]
+    pub fn awaits_trust(&self) -> bool {
+        self.effective
+            .as_ref()
+            .is_some_and(|c| self.awaits_trust_for(c))
+    }
+
+    /// Whether this credential applies only once the folder is trusted.
+    #[must_use]
+    pub fn awaits_trust_for(&self, c: &Credential) -> bool {
+        from_untrusted_folder(&c.origin, self.folder_trusted)
+    }
+
+    /// Fills in the value an `apiKeyHelper` printed, so the helper's credential is shown (masked)
+    /// like any other.
+    pub fn set_helper_value(&mut self, value: &str) {
+        for c in self
+            .effective
+            .iter_mut()
+            .chain(self.also_sent.iter_mut())
+            .chain(self.shadowed.iter_mut())
+            .filter(|c| c.method == Method::ApiKeyHelper)
+        {
+            c.secret = Some(trim_header_value(value).to_string());
+        }
+    }
+}
+
+/// What the CLI puts in a header: the value without leading and trailing spaces, CR and LF
+/// (verified: a key with a trailing newline works). A line break inside stays and fails.
+#[must_use]
+pub fn trim_header_value(value: &str) -> &str {
+    value.trim_matches([' ', '\t', '\r', '\n'])
 }
 
 fn env_credential(name: &str, method: Method, v: EnvValue) -> Credential {
@@ -285,7 +348,7 @@ fn env_credential(name: &str, method: Method, v: EnvValue) -> Credential {
         method,
         source: name.to_string(),
         origin: v.origin,
-        secret: Some(v.value),
+        secret: Some(trim_header_value(&v.value).to_string()),
     }
 }
 
@@ -348,9 +411,9 @@ pub fn effective_auth(env: &Environment, facts: &Facts, mode: Mode) -> Effective
         first_party_choice(
             active_key,
             auth_token,
-            oauth_env,
+            oauth_env.clone(),
             helper_cred,
-            stored,
+            stored.clone(),
             primary,
         )
     } else {
@@ -359,6 +422,9 @@ pub fn effective_auth(env: &Environment, facts: &Facts, mode: Mode) -> Effective
             Vec::new(),
         )
     };
+    // A refused CLAUDE_CODE_OAUTH_TOKEN is followed by a retry with the stored login (verified).
+    let fallback = stored.filter(|_| effective.is_some() && effective == oauth_env);
+    // The fallback stays listed as shadowed: it is sent only after the first one is refused.
     present.retain(|c| Some(c) != effective.as_ref() && !also_sent.contains(c));
     EffectiveAuth {
         mode,
@@ -368,12 +434,15 @@ pub fn effective_auth(env: &Environment, facts: &Facts, mode: Mode) -> Effective
         shadowed: present,
         api_key_approval: approval,
         helper,
+        folder_trusted: folder_trusted(env, facts),
+        fallback,
     }
 }
 
 /// The first-party chain: x-api-key from the API key (or helper, or primaryApiKey), Bearer from
 /// the auth token (or OAuth env token, or helper, or the stored login). The login is used only
-/// when no auth token, active API key or helper is set.
+/// when no auth token, active API key or helper is set. An auth token with a `primaryApiKey`
+/// sends both headers on the same request (verified).
 fn first_party_choice(
     api_key: Option<Credential>,
     auth_token: Option<Credential>,
@@ -384,7 +453,7 @@ fn first_party_choice(
 ) -> (Option<Credential>, Vec<Credential>) {
     match (api_key, auth_token) {
         (Some(key), Some(token)) => (Some(key), vec![token]),
-        (None, Some(token)) => (Some(token), Vec::new()),
+        (None, Some(token)) => (Some(token), primary.into_iter().collect()),
         (Some(key), None) => {
             // With `-p`, an API key plus a helper sends the helper's output as Bearer.
             (Some(key), helper.into_iter().collect())

@@ -145,11 +145,89 @@ async fn fish_profile_is_read_for_fish_users() {
 }
 
 #[tokio::test]
+async fn whitespace_around_a_key_is_a_warning_and_masked_trimmed() {
+    // Verified: the CLI trims spaces, CR and LF around header values; the key works.
+    for value in [
+        format!("{FAKE_API_KEY}\n"),
+        format!("{FAKE_API_KEY}\r\n"),
+        format!(" {FAKE_API_KEY} "),
+    ] {
+        let home = TempHome::new();
+        let ctx = ctx(base(&home).var("ANTHROPIC_API_KEY", &value).build());
+        let eff = ctx.auth_print.effective.clone().unwrap();
+        assert_eq!(eff.secret.as_deref(), Some(FAKE_API_KEY));
+        assert_eq!(eff.masked().as_deref(), Some("sk-ant-api03-…AbCd"));
+        let outcomes = diagnose(base(&home).var("ANTHROPIC_API_KEY", &value).build()).await;
+        assert_finding(
+            &outcomes,
+            CheckId::ShellEnv,
+            CauseId::KeyMalformed,
+            Status::Warn,
+        );
+        assert!(
+            !has(
+                &outcomes,
+                CheckId::ShellEnv,
+                CauseId::KeyMalformed,
+                Status::Fail
+            ),
+            "{value:?}"
+        );
+    }
+    // A line break inside the value breaks the request.
+    let home = TempHome::new();
+    let (head, tail) = FAKE_API_KEY.split_at(50);
+    let outcomes = diagnose(
+        base(&home)
+            .var("ANTHROPIC_API_KEY", &format!("{head}\n{tail}"))
+            .build(),
+    )
+    .await;
+    assert_finding(
+        &outcomes,
+        CheckId::ShellEnv,
+        CauseId::KeyMalformed,
+        Status::Fail,
+    );
+}
+
+#[tokio::test]
+async fn empty_settings_value_unsets_the_shells_key() {
+    // Verified: "ANTHROPIC_API_KEY": "" in a settings env block unsets the shell's key; with a
+    // login present, the login is used.
+    let home = TempHome::new();
+    home.write_credentials(NOW_MS + 3_600_000);
+    home.write(
+        ".claude/settings.json",
+        r#"{"env":{"ANTHROPIC_API_KEY":""}}"#,
+    );
+    let ctx = ctx(base(&home).var("ANTHROPIC_API_KEY", FAKE_API_KEY).build());
+    for auth in [&ctx.auth, &ctx.auth_print] {
+        assert_eq!(auth.method(), Method::Oauth);
+        assert_eq!(auth.effective.as_ref().unwrap().source, "login credentials");
+    }
+    let outcomes = run_all(ctx).await;
+    let o = outcome(&outcomes, CheckId::ConfigScope);
+    assert!(
+        o.findings
+            .iter()
+            .any(|f| f.cause == CauseId::SettingsOverride && f.summary.contains("unsets")),
+        "{o:#?}"
+    );
+}
+
+#[tokio::test]
 async fn malformed_keys() {
     for (value, needle) in [
-        (format!("{FAKE_API_KEY}\n"), "line break"),
+        (
+            format!("{}\n{}", &FAKE_API_KEY[..40], &FAKE_API_KEY[40..]),
+            "line break",
+        ),
         (format!("\"{FAKE_API_KEY}\""), "quote"),
-        (format!(" {FAKE_API_KEY}"), "spaces"),
+        (
+            format!("{} {}", &FAKE_API_KEY[..40], &FAKE_API_KEY[40..]),
+            "spaces",
+        ),
         ("sk-ant-api03-short".to_string(), "characters long"),
         (
             "not-a-key-at-all-but-long-enough-to-pass-length-checks-0000".to_string(),
@@ -283,6 +361,41 @@ async fn expired_login_with_and_without_refresh_token() {
         primary_cause(&outcomes).unwrap().cause,
         CauseId::OauthExpired
     );
+}
+
+#[tokio::test]
+async fn token_about_to_expire_is_a_warning_not_expired() {
+    // Verified: 2 minutes before expiresAt (refresh server unreachable) the CLI sends the token
+    // and it works. Only after expiresAt is it oauth-expired.
+    for with_refresh in [true, false] {
+        let home = TempHome::new();
+        let refresh = if with_refresh {
+            format!(r#""refreshToken":"{FAKE_REFRESH_TOKEN}","#)
+        } else {
+            String::new()
+        };
+        home.write_mode(
+            ".claude/.credentials.json",
+            &format!(
+                r#"{{"claudeAiOauth":{{"accessToken":"{FAKE_OAUTH_TOKEN}",{refresh}"expiresAt":{},"scopes":["user:inference"]}}}}"#,
+                NOW_MS + 120_000
+            ),
+            0o600,
+        );
+        let outcomes = diagnose(base(&home).build()).await;
+        let o = outcome(&outcomes, CheckId::Oauth);
+        assert!(
+            o.findings.iter().all(|f| f.cause != CauseId::OauthExpired),
+            "{o:#?}"
+        );
+        assert_finding(
+            &outcomes,
+            CheckId::Oauth,
+            CauseId::OauthExpiringSoon,
+            Status::Warn,
+        );
+        assert_ne!(o.status, Status::Fail);
+    }
 }
 
 #[tokio::test]
@@ -485,15 +598,45 @@ async fn settings_precedence_managed_local_project_user() {
 }
 
 #[tokio::test]
-async fn untrusted_project_key_applies_only_with_print() {
+async fn untrusted_project_key_is_what_the_cli_sends_once_trusted() {
+    // Interactive use of a folder requires accepting its trust dialog, after which the project's
+    // key overrides the shell's: report that one, saying so (`claude -p` uses it already).
     let home = TempHome::new();
     home.write(
         "project/.claude/settings.json",
-        &format!(r#"{{"env":{{"ANTHROPIC_API_KEY":"{FAKE_API_KEY}"}}}}"#),
+        &format!("{{\n  \"env\": {{\n    \"ANTHROPIC_API_KEY\": \"{FAKE_OTHER_KEY}\"\n  }}\n}}\n"),
     );
-    let ctx = ctx(base(&home).build());
-    assert_eq!(ctx.auth.method(), Method::None);
-    assert_eq!(ctx.auth_print.method(), Method::ApiKey);
+    let ctx = ctx(base(&home).var("ANTHROPIC_API_KEY", FAKE_API_KEY).build());
+    for auth in [&ctx.auth, &ctx.auth_print] {
+        let eff = auth.effective.as_ref().unwrap();
+        assert_eq!(eff.secret.as_deref(), Some(FAKE_OTHER_KEY));
+        assert!(auth.awaits_trust());
+    }
+    let outcomes = run_all(Arc::clone(&ctx)).await;
+    let o = outcome(&outcomes, CheckId::ConfigScope);
+    let f = o
+        .findings
+        .iter()
+        .find(|f| f.cause == CauseId::SettingsOverride)
+        .expect("settings-override");
+    assert!(
+        f.summary.contains("once you trust this folder"),
+        "{}",
+        f.summary
+    );
+    assert_finding(
+        &outcomes,
+        CheckId::ConfigScope,
+        CauseId::UntrustedFolder,
+        Status::Warn,
+    );
+    let d = Diagnosis::from_parts(&ctx, outcomes, None);
+    let json = claude_auth_tui::report::json::to_value(&d);
+    assert_eq!(json["effective_auth"]["awaits_folder_trust"], true);
+    assert_eq!(json["effective_auth"]["masked"], "sk-ant-api03-…WxYz");
+    let text = claude_auth_tui::report::text::render(&d, true);
+    assert!(text.contains("once you trust this folder"), "{text}");
+    assert_no_leak(&text);
 }
 
 #[tokio::test]

@@ -540,3 +540,29 @@ esac"#,
     assert_restored_with_summary(&mut session);
     support::assert_no_leak(&String::from_utf8_lossy(&session.raw()));
 }
+
+#[test]
+fn opening_the_wizard_in_an_untrusted_folder_runs_nothing_from_it() {
+    let home = TempHome::new();
+    let marker = home.root.path().join("ran");
+    home.write(
+        "project/.claude/settings.json",
+        &format!(
+            r#"{{"apiKeyHelper": "touch {}; echo sk-ant-api03-x"}}"#,
+            marker.display()
+        ),
+    );
+    // A closed loopback port: never a real API, whatever happens.
+    let mut session = Session::start_with(
+        &home,
+        &["--offline"],
+        &[("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")],
+    );
+    session.wait_for("the checklist with every check done", checks_done);
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
+    assert!(
+        !marker.exists(),
+        "opening the wizard ran the folder's apiKeyHelper"
+    );
+}

@@ -880,9 +880,27 @@ async fn a_settings_key_alone_is_just_key_invalid() {
 async fn a_key_with_a_newline_is_malformed_and_not_sent() {
     let server = serve(ok_models()).await;
     let home = TempHome::new();
+    // Around the key, the CLI trims it (verified): sent trimmed, and it works.
     let env = home
         .env()
-        .var("ANTHROPIC_API_KEY", &format!("{FAKE_API_KEY}\n"))
+        .var("ANTHROPIC_API_KEY", &format!("{FAKE_API_KEY}\r\n"))
+        .var("ANTHROPIC_BASE_URL", &server.url)
+        .build();
+    let out = live(env).await;
+    assert_eq!(out.status, Status::Pass, "{out:#?}");
+    assert!(
+        server
+            .head()
+            .contains(&format!("x-api-key: {FAKE_API_KEY}\r\n")),
+        "{}",
+        server.head()
+    );
+    // Inside the key, it breaks the request: not sent.
+    let server = serve(ok_models()).await;
+    let (head, tail) = FAKE_API_KEY.split_at(50);
+    let env = home
+        .env()
+        .var("ANTHROPIC_API_KEY", &format!("{head}\n{tail}"))
         .var("ANTHROPIC_BASE_URL", &server.url)
         .build();
     let out = live(env).await;

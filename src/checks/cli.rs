@@ -14,8 +14,20 @@ use std::time::Duration;
 pub const CLI_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
-    let env = &ctx.env;
     let mut out = CheckOutcome::new(CheckId::Cli);
+    // `claude` reads the working folder's settings, and a non-interactive `claude` may run an
+    // untrusted folder's commands: probe it from the home folder instead.
+    let away;
+    let env: &Environment = if super::trust::untrusted_commands(ctx).is_empty() {
+        &ctx.env
+    } else {
+        away = ctx.env.with_cwd(ctx.env.home());
+        out.detail(
+            "`claude` was started from your home folder, not this untrusted folder, so that it \
+             cannot run this folder's commands",
+        );
+        &away
+    };
     let installs = find_installs(env);
     let Some(first) = installs.first() else {
         out.find(

@@ -4,6 +4,7 @@
 
 use super::CheckCtx;
 use super::helper::HelperRun;
+use super::trust;
 use crate::ids::{CauseId, CheckId, FixId};
 use crate::outcome::{CheckOutcome, Status};
 use crate::resolve::{self, Method, Mode, Origin};
@@ -31,7 +32,6 @@ const SECRET_VARS: &[&str] = &[
 pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
     let env = &ctx.env;
     let mut out = CheckOutcome::new(CheckId::ConfigScope);
-    let trusted = ctx.facts.global.is_trusted(env.cwd());
 
     // Highest precedence first, as a reader expects "who wins" at the top.
     for file in ctx.facts.settings.iter().rev() {
@@ -102,18 +102,7 @@ pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
     check_helper(&mut out, ctx).await;
     check_login_policy(&mut out, ctx);
 
-    let project_sets_auth = ctx.facts.settings.iter().any(|f| {
-        f.scope.needs_trust()
-            && (OVERRIDE_VARS.iter().any(|v| f.env_value(v).is_some())
-                || f.top_value("apiKeyHelper").is_some())
-    });
-    if project_sets_auth {
-        out.detail(if trusted {
-            "this folder is trusted: its project and local settings apply in interactive sessions too"
-        } else {
-            "this folder is not trusted yet: interactively, its project and local settings set auth variables and apiKeyHelper only after you accept the trust dialog; `claude -p` applies them always"
-        });
-    }
+    check_untrusted_folder(&mut out, ctx);
 
     let files = ctx
         .facts
@@ -139,14 +128,21 @@ fn check_overrides(out: &mut CheckOutcome, ctx: &CheckCtx) {
     let env = &ctx.env;
     for var in OVERRIDE_VARS {
         let candidates = resolve::env_candidates(var, env, &ctx.facts);
+        if let Some(origin) = resolve::unset_by_settings(var, env, &ctx.facts) {
+            // An empty value in a settings `env` block unsets the variable (verified).
+            out.find(
+                CauseId::SettingsOverride,
+                Status::Warn,
+                format!(
+                    "{var} is set to \"\" in {}, which unsets the {var} set elsewhere: Claude Code \
+                     does not send it",
+                    origin.describe(env)
+                ),
+            );
+            out.offer(FixId::DropOverride);
+            continue;
+        }
         let Some(winner) = resolve::effective_var(var, env, &ctx.facts, Mode::Interactive) else {
-            // Values that exist but do not apply interactively (untrusted folder).
-            if let Some(c) = candidates.iter().find(|c| c.origin.is_settings()) {
-                out.detail(format!(
-                    "{var} from {} applies only with `claude -p` (folder not trusted)",
-                    c.origin.describe(env)
-                ));
-            }
             continue;
         };
         let shell = candidates.iter().find(|c| c.origin == Origin::Shell);
@@ -154,13 +150,18 @@ fn check_overrides(out: &mut CheckOutcome, ctx: &CheckCtx) {
             continue;
         }
         let winner_place = winner.origin.describe(env);
+        let pending = if resolve::from_untrusted_folder(&winner.origin, ctx.auth.folder_trusted) {
+            " once you trust this folder (`claude -p` already does)"
+        } else {
+            ""
+        };
         match shell {
             Some(shell) if shell.value != winner.value => {
                 out.find(
                     CauseId::SettingsOverride,
                     Status::Warn,
                     format!(
-                        "{var} from {winner_place} overrides the one in this shell ({} → {})",
+                        "{var} from {winner_place} overrides the one in this shell{pending} ({} → {})",
                         shown(var, &shell.value),
                         shown(var, &winner.value)
                     ),
@@ -195,6 +196,8 @@ async fn check_helper(out: &mut CheckOutcome, ctx: &CheckCtx) {
     };
     match run {
         HelperRun::Value(_) => out.detail(format!("apiKeyHelper from {place} {}", run.describe())),
+        // Reported by the untrusted-folder finding.
+        HelperRun::NotRun => {}
         _ => {
             let used = ctx.auth.method() == Method::ApiKeyHelper
                 || ctx.auth_print.method() == Method::ApiKeyHelper;
@@ -243,4 +246,43 @@ fn check_login_policy(out: &mut CheckOutcome, ctx: &CheckCtx) {
         }
         break;
     }
+}
+
+/// A folder not trusted yet whose settings set a credential, an endpoint or a command: what
+/// Claude Code will use once it is trusted, and that this tool ran and sent nothing from it.
+fn check_untrusted_folder(out: &mut CheckOutcome, ctx: &CheckCtx) {
+    let commands = trust::untrusted_commands(ctx);
+    let routing = trust::untrusted_routing(ctx);
+    if commands.is_empty() && routing.is_empty() {
+        if ctx.auth.folder_trusted {
+            out.detail("this folder is trusted: its project and local settings apply");
+        }
+        return;
+    }
+    for c in &commands {
+        out.detail(format!(
+            "{} from {}: `{}` — not run (this folder is not trusted)",
+            c.key, c.place, c.command
+        ));
+    }
+    for r in &routing {
+        out.detail(format!("sets {r}"));
+    }
+    let mut what: Vec<String> = commands.iter().map(|c| c.key.to_string()).collect();
+    what.extend(
+        routing
+            .iter()
+            .map(|r| r.split_whitespace().next().unwrap_or_default().to_string()),
+    );
+    what.dedup();
+    out.find(
+        CauseId::UntrustedFolder,
+        Status::Warn,
+        format!(
+            "this folder is not trusted yet, and its settings set {}: Claude Code applies them once \
+             you accept its trust dialog (and `claude -p` always does); this tool ran none of its \
+             commands and sent no credential to an endpoint it chose",
+            what.join(", ")
+        ),
+    );
 }

@@ -25,6 +25,7 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
         }
     ));
     check_base_url(&mut out, ctx);
+    super::trust::flag_insecure_endpoint(&mut out, ctx);
     match ep.provider {
         Provider::Anthropic => {}
         Provider::Bedrock => check_bedrock(&mut out, ctx),

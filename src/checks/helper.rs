@@ -26,6 +26,8 @@ pub enum HelperRun {
     },
     TimedOut,
     CouldNotStart(String),
+    /// Not run: it comes from a folder the user has not trusted.
+    NotRun,
 }
 
 impl HelperRun {
@@ -47,6 +49,7 @@ impl HelperRun {
             Self::Failed { status, stderr } => format!("failed: {status}: {stderr}"),
             Self::TimedOut => format!("did not finish within {} s", HELPER_TIMEOUT.as_secs()),
             Self::CouldNotStart(e) => format!("could not be started: {e}"),
+            Self::NotRun => "was not run: it comes from a folder you have not trusted".to_string(),
         }
     }
 }

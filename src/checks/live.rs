@@ -44,6 +44,9 @@ pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
     } else {
         return CheckOutcome::skipped(CheckId::Live, "no credential to test");
     };
+    if let Some(out) = super::trust::live_guard(ctx, auth, &endpoint) {
+        return out;
+    }
 
     let mut out = CheckOutcome::new(CheckId::Live);
     if print_only {
@@ -1369,6 +1372,9 @@ pub async fn validate_api_key(
     let outcome = run(&ctx).await;
     match outcome.status {
         Status::Fail => Err(crate::secret::scrub(&outcome.summary, &[key])),
+        _ if super::trust::not_sent(&outcome) => {
+            Err(crate::secret::scrub(&outcome.summary, &[key]))
+        }
         _ => Ok(crate::secret::scrub(&outcome.summary, &[key])),
     }
 }

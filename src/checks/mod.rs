@@ -7,8 +7,10 @@ pub mod config_scope;
 pub mod endpoint;
 pub mod helper;
 pub mod live;
+pub mod live_fallback;
 pub mod oauth;
 pub mod shell_env;
+pub mod trust;
 
 use crate::env::Environment;
 use crate::ids::{CauseId, CheckId};
@@ -76,7 +78,8 @@ impl CheckCtx {
         }
     }
 
-    /// Runs the effective `apiKeyHelper` once per run (shared by config-scope and live).
+    /// Runs the effective `apiKeyHelper` once per run (shared by config-scope and live). A helper
+    /// from an untrusted folder's settings is never run: [`HelperRun::NotRun`].
     pub async fn helper_run(&self) -> Option<&HelperRun> {
         self.helper
             .get_or_init(|| async {
@@ -85,6 +88,9 @@ impl CheckCtx {
                     .helper
                     .as_ref()
                     .or(self.auth_print.helper.as_ref())?;
+                if !spec.may_run {
+                    return Some(HelperRun::NotRun);
+                }
                 Some(helper::run(&self.env, &spec.command).await)
             })
             .await
@@ -108,7 +114,7 @@ async fn dispatch(id: CheckId, ctx: Arc<CheckCtx>) -> CheckOutcome {
         CheckId::Cli => cli::run(&ctx).await,
         CheckId::ShellEnv => shell_env::run(&ctx),
         CheckId::Oauth => oauth::run(&ctx),
-        CheckId::Live => live::run(&ctx).await,
+        CheckId::Live => live_fallback::run(&ctx).await,
         CheckId::ConfigScope => config_scope::run(&ctx).await,
         CheckId::Endpoint => endpoint::run(&ctx),
     }

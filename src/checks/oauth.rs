@@ -246,7 +246,9 @@ fn check_tokens(
     if let Some(expires) = tokens.expires_at_ms {
         let when = describe_time(expires, now);
         out.detail(format!("expires: {when}"));
-        if now + REFRESH_MARGIN_MS >= expires {
+        // Until `expiresAt` passes the CLI sends the token (verified 2 minutes before, refresh
+        // server unreachable): only a token past its expiry is `oauth-expired`.
+        if now >= expires {
             if can_refresh {
                 out.find(
                     CauseId::OauthExpired,
@@ -270,6 +272,15 @@ fn check_tokens(
                 format!("the login token expires {when} and cannot be renewed"),
             );
             out.offer(FixId::Relogin);
+        } else if expires - now <= REFRESH_MARGIN_MS {
+            out.find(
+                CauseId::OauthExpiringSoon,
+                Status::Warn,
+                format!(
+                    "the login token expires {when}: it still works, and Claude Code renews it \
+                     with the refresh token (which needs platform.claude.com reachable)"
+                ),
+            );
         }
     }
     let shadowed_by =

@@ -58,9 +58,15 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
                 out.detail(format!("{var} = {}{traced}", mask(value)));
                 if let Some(problem) = malformed(var, value, env.is_non_utf8(var), custom_endpoint)
                 {
+                    // Spaces, CR or LF around the value are trimmed by the CLI: at most a warning.
+                    let severity = if only_surrounding_whitespace(var, value, custom_endpoint) {
+                        Status::Warn
+                    } else {
+                        Status::Fail
+                    };
                     out.find(
                         CauseId::KeyMalformed,
-                        Status::Fail,
+                        severity,
                         format!("{var} in this shell {problem}"),
                     );
                     if assignments.iter().any(|a| !a.commented) {
@@ -205,17 +211,36 @@ fn check_profile_values(out: &mut CheckOutcome, ctx: &CheckCtx, custom_endpoint:
     }
 }
 
+/// True when the value is fine once the spaces, CR and LF around it are trimmed, as the CLI
+/// trims header values (verified).
+#[must_use]
+pub fn only_surrounding_whitespace(var: &str, value: &str, custom_endpoint: bool) -> bool {
+    let trimmed = crate::resolve::trim_header_value(value);
+    trimmed != value && malformed(var, trimmed, false, custom_endpoint).is_none()
+}
+
 /// Why a credential value will not work as written, if it will not.
 #[must_use]
 pub fn malformed(var: &str, value: &str, non_utf8: bool, custom_endpoint: bool) -> Option<String> {
     if non_utf8 {
         return Some("contains bytes that are not text (not valid UTF-8)".to_string());
     }
-    if value.contains('\n') || value.contains('\r') {
-        return Some("contains a line break (pasted across two lines?)".to_string());
+    let trimmed = crate::resolve::trim_header_value(value);
+    if trimmed.contains('\n') || trimmed.contains('\r') {
+        return Some(
+            "contains a line break inside it (pasted across two lines?): the request fails"
+                .to_string(),
+        );
     }
-    if value != value.trim() {
-        return Some("has spaces before or after it".to_string());
+    if value != trimmed {
+        if malformed(var, trimmed, false, custom_endpoint).is_none() {
+            return Some(
+                "has a space or line break before or after it: Claude Code trims it, so it works \
+                 (the masked key shown is the trimmed one)"
+                    .to_string(),
+            );
+        }
+        return malformed(var, trimmed, false, custom_endpoint);
     }
     if value.starts_with(['"', '\'']) || value.ends_with(['"', '\'']) {
         return Some("includes quote characters as part of the value".to_string());

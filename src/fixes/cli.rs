@@ -125,7 +125,11 @@ pub fn run_fix(
             (false, Some(check)) => {
                 out.line("Checking the key against the API…")?;
                 if let Err(why) = check(key) {
-                    out.line(&format!("The API did not accept this key: {why}"))?;
+                    if why.starts_with("not sent: ") {
+                        out.line(&format!("The key was not checked: {why}"))?;
+                    } else {
+                        out.line(&format!("The API did not accept this key: {why}"))?;
+                    }
                     out.line("Nothing was changed. (--offline saves it without this check.)")?;
                     return Ok(1);
                 }

@@ -29,6 +29,9 @@ fn auth_json(d: &Diagnosis, auth: &EffectiveAuth) -> Value {
         "source": source,
         "origin": origin,
         "masked": masked,
+        // True when the credential comes from this folder's settings and applies once the
+        // folder is trusted (interactive use requires trusting it; `claude -p` applies it now).
+        "awaits_folder_trust": auth.awaits_trust(),
         "also_sent": auth.also_sent.iter().map(|c| credential_json(d, c)).collect::<Vec<_>>(),
         "shadowed": auth.shadowed.iter().map(|c| credential_json(d, c)).collect::<Vec<_>>(),
     })

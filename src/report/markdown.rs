@@ -16,7 +16,11 @@ fn fingerprint(c: &Credential) -> Option<String> {
 fn credential_rows(d: &Diagnosis) -> Vec<(&'static str, &Credential)> {
     let mut rows: Vec<(&'static str, &Credential)> = Vec::new();
     if let Some(c) = &d.auth.effective {
-        rows.push(("used", c));
+        rows.push(if d.auth.awaits_trust() {
+            ("used once this folder is trusted", c)
+        } else {
+            ("used", c)
+        });
     }
     rows.extend(d.auth.also_sent.iter().map(|c| ("also sent", c)));
     rows.extend(d.auth.shadowed.iter().map(|c| ("ignored", c)));

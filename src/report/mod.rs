@@ -53,13 +53,19 @@ impl Diagnosis {
     ) -> Self {
         let primary = checks::primary_cause(&outcomes);
         let mut secrets = known_secrets(ctx);
+        let (mut auth, mut auth_print) = (ctx.auth.clone(), ctx.auth_print.clone());
+        if let Some(value) = &helper_value {
+            // The helper's output is the credential: show it masked like any other.
+            auth.set_helper_value(value);
+            auth_print.set_helper_value(value);
+        }
         secrets.extend(helper_value);
         Self {
             env: Arc::clone(&ctx.env),
             outcomes,
             primary,
-            auth: ctx.auth.clone(),
-            auth_print: ctx.auth_print.clone(),
+            auth,
+            auth_print,
             endpoint: ctx.endpoint.clone(),
             facts: ctx.facts.clone(),
             secrets,

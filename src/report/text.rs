@@ -33,6 +33,13 @@ pub fn render_styled(d: &Diagnosis, verbose: bool, color: bool) -> String {
                     .map(|m| format!("  {}", d.scrub(&m)))
                     .unwrap_or_default()
             );
+            if d.auth.awaits_trust() {
+                let _ = writeln!(
+                    s,
+                    "  (from this folder's settings: Claude Code uses it once you trust this \
+                     folder, and `claude -p` already does)"
+                );
+            }
         }
         None => {
             let _ = writeln!(s, "Credential: none — Claude Code has nothing to send");
@@ -46,6 +53,20 @@ pub fn render_styled(d: &Diagnosis, verbose: bool, color: bool) -> String {
                 .effective
                 .as_ref()
                 .map_or_else(|| "nothing".to_string(), |c| d.scrub(&c.describe(env)))
+        );
+    }
+    for c in &d.auth.also_sent {
+        let _ = writeln!(
+            s,
+            "  also sent: {} {}{}{}",
+            c.method.as_str(),
+            d.scrub(&c.describe(env)),
+            c.masked().map(|m| format!("  {m}")).unwrap_or_default(),
+            if d.auth.awaits_trust_for(c) {
+                " (once you trust this folder; `claude -p` already)"
+            } else {
+                ""
+            }
         );
     }
     for c in &d.auth.shadowed {

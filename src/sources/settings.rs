@@ -85,9 +85,13 @@ pub const AUTH_TOP_KEYS: &[&str] = &[
     "awsAuthRefresh",
     "awsCredentialExport",
     "gcpAuthRefresh",
+    "otelHeadersHelper",
 ];
 
-/// Variables that the trust rule keeps out of untrusted project and local files.
+/// Variables that the CLI's trust rule keeps out of untrusted project and local files (READ in
+/// its code). Informational: interactive use requires accepting the trust dialog, so resolution
+/// applies these files as they will apply once trusted (see `resolve::Mode::Interactive`), and
+/// this tool's own safety rule (`checks::trust`) keeps their commands and endpoints at bay.
 pub const TRUST_GATED_VARS: &[&str] = &[
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_AUTH_TOKEN",
@@ -182,15 +186,21 @@ pub fn describe_json_error(e: &serde_json::Error) -> String {
 /// All settings files, lowest precedence first: user, project, local, managed (+ drop-ins).
 #[must_use]
 pub fn load_all(env: &Environment) -> Vec<SettingsFile> {
-    let mut out = vec![
-        SettingsFile::load(Scope::User, env.claude_config_dir().join("settings.json")),
-        SettingsFile::load(Scope::Project, env.cwd().join(".claude/settings.json")),
+    let user = env.claude_config_dir().join("settings.json");
+    let project = env.cwd().join(".claude/settings.json");
+    let mut out = vec![SettingsFile::load(Scope::User, user.clone())];
+    // Run from the home folder, the project file is the user file: read it once, as the user's
+    // own (it must not be taken for an untrusted folder's file).
+    if !same_file(&user, &project) {
+        out.push(SettingsFile::load(Scope::Project, project));
+    }
+    out.extend([
         SettingsFile::load(Scope::Local, env.cwd().join(".claude/settings.local.json")),
         SettingsFile::load(
             Scope::Managed,
             env.managed_dir().join("managed-settings.json"),
         ),
-    ];
+    ]);
     // Drop-ins are merged after the main managed file, in name order.
     let dropin_dir = env.managed_dir().join("managed-settings.d");
     if let Ok(entries) = std::fs::read_dir(&dropin_dir) {
@@ -208,6 +218,14 @@ pub fn load_all(env: &Environment) -> Vec<SettingsFile> {
         );
     }
     out
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 #[cfg(test)]
