@@ -81,7 +81,8 @@ pub struct DemoSpec {
     pub vars: BTreeMap<String, String>,
     #[serde(default)]
     pub files: Vec<DemoFile>,
-    /// The stand-in API's answer; without one the demo runs offline.
+    /// The stand-in API's answers; without one, every request is answered 200 (the demo's
+    /// problem is not the credential itself).
     #[serde(default)]
     pub api: Option<DemoApi>,
 }
@@ -97,13 +98,70 @@ pub struct DemoFile {
     pub mode: Option<String>,
 }
 
-/// What the stand-in API answers to every request.
+/// What the stand-in API answers. Requests that carry one of `failing_keys` or go to one of
+/// `failing_paths` get `status`/`body`; every other request (the good credential: the key you
+/// type, the other key of the demo, the token the stand-in `claude auth login` writes) gets a
+/// 200 page of models, so a demo's fix can be seen to work. With neither list, every request
+/// gets `status`/`body`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoApi {
     pub status: u16,
     /// A JSON value (sent as JSON) or a string (sent as is).
     pub body: serde_json::Value,
+    /// Parts of the credentials that fail (matched in `x-api-key` and `authorization`).
+    #[serde(default)]
+    pub failing_keys: Vec<String>,
+    /// Parts of request paths that fail (`/v1/v1/` for a base URL that ends in `/v1`).
+    #[serde(default)]
+    pub failing_paths: Vec<String>,
+}
+
+impl DemoApi {
+    /// The answer of a working API: one page of models.
+    fn ok() -> Self {
+        Self {
+            status: 200,
+            body: serde_json::json!({
+                "data": [{
+                    "type": "model",
+                    "id": "claude-sonnet-4-5",
+                    "display_name": "Claude Sonnet 4.5",
+                    "created_at": "2025-09-29T00:00:00Z"
+                }],
+                "has_more": true,
+                "first_id": "claude-sonnet-4-5",
+                "last_id": "claude-sonnet-4-5"
+            }),
+            failing_keys: Vec::new(),
+            failing_paths: Vec::new(),
+        }
+    }
+
+    /// Whether a request (its head, as text) gets the failing answer.
+    fn fails(&self, head: &str) -> bool {
+        if self.failing_keys.is_empty() && self.failing_paths.is_empty() {
+            return true;
+        }
+        let path = head
+            .lines()
+            .next()
+            .and_then(|line| line.split_whitespace().nth(1))
+            .unwrap_or("");
+        let credentials: Vec<&str> = head
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .filter(|(name, _)| {
+                name.eq_ignore_ascii_case("x-api-key") || name.eq_ignore_ascii_case("authorization")
+            })
+            .map(|(_, value)| value.trim())
+            .collect();
+        self.failing_paths.iter().any(|p| path.contains(p.as_str()))
+            || self
+                .failing_keys
+                .iter()
+                .any(|k| credentials.iter().any(|c| c.contains(k.as_str())))
+    }
 }
 
 struct Demo {
@@ -223,13 +281,10 @@ pub async fn prepare(name: &str) -> anyhow::Result<DemoSetup> {
         std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
     }
 
-    let (server, base_url) = match &demo.spec.api {
-        Some(api) => {
-            let (handle, url) = serve(api.clone()).await?;
-            (Some(handle), Some(url))
-        }
-        None => (None, None),
-    };
+    // Every demo has a stand-in API, so the live check runs (a demo is never "offline").
+    let api = demo.spec.api.clone().unwrap_or_else(DemoApi::ok);
+    let (handle, url) = serve(api).await?;
+    let (server, base_url) = (Some(handle), Some(url));
     let fill = |text: &str| {
         let mut out = text
             .replace("{HOME}", &home.display().to_string())
@@ -260,7 +315,7 @@ pub async fn prepare(name: &str) -> anyhow::Result<DemoSetup> {
     Ok(DemoSetup {
         name: demo.name,
         env: builder.build(),
-        offline: spec.api.is_none(),
+        offline: false,
         base_url,
         server,
         dir,
@@ -272,13 +327,16 @@ pub async fn prepare(name: &str) -> anyhow::Result<DemoSetup> {
 ///
 /// # Errors
 /// An unknown demo, or a terminal that cannot be set up.
-pub async fn run(name: Option<&str>, opts: CheckOptions) -> anyhow::Result<String> {
+pub async fn run(
+    name: Option<&str>,
+    opts: CheckOptions,
+) -> anyhow::Result<crate::tui::Finished> {
     let setup = prepare(name.unwrap_or(DEFAULT_DEMO)).await?;
     let opts = setup.options(opts);
     let env = Arc::new(setup.env.clone());
-    let summary = crate::tui::runtime::run(env, opts, Some(setup.name.to_string())).await;
+    let finished = crate::tui::runtime::run(env, opts, Some(setup.name.to_string())).await;
     drop(setup);
-    summary
+    finished
 }
 
 fn write_file(home: &Path, file: &DemoFile, content: &str) -> anyhow::Result<PathBuf> {
@@ -316,34 +374,24 @@ fn set_mode(_path: &Path, _mode: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts the stand-in API on 127.0.0.1: every request gets the same canned answer.
+/// Starts the stand-in API on 127.0.0.1: the failing answer or a page of models, per request.
 async fn serve(api: DemoApi) -> anyhow::Result<(tokio::task::JoinHandle<()>, String)> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
         .context("starting the demo's stand-in API on 127.0.0.1")?;
     let url = format!("http://{}", listener.local_addr()?);
-    let (content_type, body) = match &api.body {
-        serde_json::Value::String(s) => ("text/html; charset=utf-8", s.clone()),
-        other => ("application/json", other.to_string()),
-    };
-    let response: Arc<[u8]> = format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
-         request-id: req_DEMO0000000000000000000000\r\nx-should-retry: false\r\n\
-         connection: close\r\n\r\n{body}",
-        api.status,
-        reason(api.status),
-        body.len()
-    )
-    .into_bytes()
-    .into();
+    let failing = response_bytes(api.status, &api.body);
+    let working = response_bytes(200, &DemoApi::ok().body);
+    let api = Arc::new(api);
     let handle = tokio::spawn(async move {
         loop {
             let Ok((mut stream, _)) = listener.accept().await else {
                 continue;
             };
-            let response = Arc::clone(&response);
+            let api = Arc::clone(&api);
+            let (failing, working) = (Arc::clone(&failing), Arc::clone(&working));
             tokio::spawn(async move {
-                // Read the request head (and ignore it), then answer.
+                // Read the request head, then answer according to its path and credential.
                 let mut head = Vec::new();
                 let mut buf = [0u8; 4096];
                 while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
@@ -352,12 +400,35 @@ async fn serve(api: DemoApi) -> anyhow::Result<(tokio::task::JoinHandle<()>, Str
                         Ok(n) => head.extend_from_slice(&buf[..n]),
                     }
                 }
+                let response = if api.fails(&String::from_utf8_lossy(&head)) {
+                    failing
+                } else {
+                    working
+                };
                 let _ = stream.write_all(&response).await;
                 let _ = stream.shutdown().await;
             });
         }
     });
     Ok((handle, url))
+}
+
+/// A whole HTTP response with this status and body.
+fn response_bytes(status: u16, body: &serde_json::Value) -> Arc<[u8]> {
+    let (content_type, body) = match body {
+        serde_json::Value::String(s) => ("text/html; charset=utf-8", s.clone()),
+        other => ("application/json", other.to_string()),
+    };
+    format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
+         request-id: req_DEMO0000000000000000000000\r\nx-should-retry: false\r\n\
+         connection: close\r\n\r\n{body}",
+        status,
+        reason(status),
+        body.len()
+    )
+    .into_bytes()
+    .into()
 }
 
 fn reason(status: u16) -> &'static str {

@@ -168,7 +168,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         None => {
-            let summary = match cli.demo.as_deref() {
+            let finished = match cli.demo.as_deref() {
                 Some("list") => {
                     print(&claude_auth_tui::demo::list_text())?;
                     return Ok(0);
@@ -176,8 +176,9 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
                 Some(name) => claude_auth_tui::demo::run(Some(name), opts).await?,
                 None => claude_auth_tui::tui::run(env, opts).await?,
             };
-            print(&summary)?;
-            Ok(0)
+            // The terminal may be gone (SIGHUP): the summary then has nowhere to go.
+            let _ = print(&finished.summary);
+            Ok(i32::from(finished.exit_code))
         }
     }
 }

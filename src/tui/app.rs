@@ -164,6 +164,43 @@ pub struct AppliedFix {
     pub undone: bool,
 }
 
+/// The pane that `j`/`k`/arrows act on (`Tab` switches).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    /// Arrows move the selection.
+    #[default]
+    Checklist,
+    /// Arrows scroll the detail pane line by line.
+    Detail,
+}
+
+/// How the wizard ended, for the exit status shells expect.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Ending {
+    /// `q`: exit status 0.
+    #[default]
+    Quit,
+    /// Ctrl-C (a key in raw mode) or SIGINT: 130.
+    Interrupted,
+    /// SIGTERM: 143.
+    Terminated,
+    /// SIGHUP (the terminal went away): 129.
+    HungUp,
+}
+
+impl Ending {
+    /// 128 + the signal number, as shells report a process ended by a signal; 0 for `q`.
+    #[must_use]
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Quit => 0,
+            Self::HungUp => 129,
+            Self::Interrupted => 130,
+            Self::Terminated => 143,
+        }
+    }
+}
+
 /// The whole wizard state.
 #[derive(Clone, Debug)]
 pub struct App {
@@ -175,10 +212,17 @@ pub struct App {
     /// First visible line of the detail pane.
     pub detail_scroll: u16,
     pub show_help: bool,
+    /// Which pane the arrows act on.
+    pub focus: Focus,
+    /// How the wizard ended (set with `quitting`).
+    pub ending: Ending,
     /// The root cause over the finished checks (final once every check is done).
     pub primary: Option<PrimaryCause>,
     pub header: Option<Header>,
     header_run: u64,
+    /// The newest run of every check: the header comes only from such a run, so that header,
+    /// checklist and primary cause describe the same reading of the setup.
+    full_run: u64,
     /// Terminal size (columns, rows), for layout-dependent keys and clicks.
     pub size: (u16, u16),
     pub spinner: usize,
@@ -193,10 +237,12 @@ pub struct App {
     /// Set when the checks no longer look at this shell's environment but at what a new
     /// terminal will have after a fix (shown in the header).
     pub view_label: Option<String>,
-    /// `--offline`: a new key is not checked against the API.
+    /// The checks run offline: a new key is not checked against the API.
     pub offline: bool,
     /// Fixes applied in this session.
     pub applied: Vec<AppliedFix>,
+    /// Whether the undo journal has a fix to take back (from this session or before it).
+    pub can_undo: bool,
     next_op: u64,
 }
 
@@ -222,9 +268,12 @@ impl App {
             manual_selection: false,
             detail_scroll: 0,
             show_help: false,
+            focus: Focus::Checklist,
+            ending: Ending::Quit,
             primary: None,
             header: None,
             header_run: 0,
+            full_run: 0,
             size: (80, 24),
             spinner: 0,
             next_run: 0,
@@ -236,6 +285,7 @@ impl App {
             view_label: None,
             offline: false,
             applied: Vec::new(),
+            can_undo: false,
             next_op: 0,
         }
     }
@@ -317,6 +367,9 @@ impl App {
     pub(crate) fn begin_run(&mut self, checks: &[CheckId]) -> u64 {
         self.next_run += 1;
         let run_id = self.next_run;
+        if CheckId::ALL.iter().all(|id| checks.contains(id)) {
+            self.full_run = run_id;
+        }
         for row in self.rows.iter_mut().filter(|r| checks.contains(&r.id)) {
             let previous = match std::mem::replace(&mut row.state, CheckState::Pending) {
                 CheckState::Done(o) => Some(o),
@@ -329,9 +382,10 @@ impl App {
         run_id
     }
 
-    /// Accepts the header of run `run_id` unless a newer run's is already shown.
+    /// Accepts the header of run `run_id` when it is the newest run of every check (a partial
+    /// re-run keeps the header of the run the other rows come from).
     pub(crate) fn set_header(&mut self, run_id: u64, header: Header) {
-        if run_id >= self.header_run {
+        if run_id == self.full_run && run_id >= self.header_run {
             self.header_run = run_id;
             self.header = Some(header);
         }

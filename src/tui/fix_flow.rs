@@ -417,25 +417,31 @@ pub fn applied(app: &mut App, op: u64, result: Result<Applied, FixError>) -> Vec
             undone: false,
         });
     }
-    let view_changed = app.view_label != applied.view_label;
+    if !applied.entry_id.is_empty() {
+        app.can_undo = true;
+    }
     app.view_label.clone_from(&applied.view_label);
     app.status = Some(applied_status(&applied));
-    // A new login, or a new environment to look at, concerns every check.
-    let everything = applied.fix == FixId::Relogin || view_changed;
-    rerun(app, applied.fix, everything)
+    rerun_everything(app)
 }
 
-/// Runs the checks a fix affects again (or all of them).
-fn rerun(app: &mut App, fix: FixId, everything: bool) -> Vec<Effect> {
-    let checks: Vec<CheckId> = if everything {
-        CheckId::ALL.to_vec()
-    } else {
-        fixes::affected_checks(fix).to_vec()
-    };
-    if checks.is_empty() {
-        return Vec::new();
-    }
-    crate::tui::update::run(app, checks)
+/// After a fix or an undo every check runs again, header included: which checks a change
+/// touches is not always obvious (a dropped override can leave no credential at all), and the
+/// header, checklist and primary cause must describe the same reading of the setup.
+fn rerun_everything(app: &mut App) -> Vec<Effect> {
+    crate::tui::update::run(app, CheckId::ALL.to_vec())
+}
+
+/// "changed ~/.bashrc; removed ~/.claude/credentials.json": one verb per file.
+fn changed_files(files: &[String]) -> String {
+    files
+        .iter()
+        .map(|f| match f.strip_suffix(" (removed)") {
+            Some(path) => format!("removed {path}"),
+            None => format!("changed {f}"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn applied_status(applied: &Applied) -> StatusLine {
@@ -447,9 +453,9 @@ fn applied_status(applied: &Applied) -> StatusLine {
             .as_deref()
             .map_or_else(String::new, |b| format!(" Backed up to {b};"));
         parts.push(format!(
-            "✓ {} applied: {} changed.{backup} press u to undo.",
+            "✓ {} applied: {}.{backup} press u to undo.",
             applied.fix,
-            applied.files.join(", ")
+            changed_files(&applied.files)
         ));
     }
     if let Some(reload) = &applied.reload {
@@ -540,7 +546,6 @@ pub fn undone(app: &mut App, op: u64, result: Result<Undone, FixError>) -> Vec<E
     {
         fix.undone = true;
     }
-    let view_changed = app.view_label != undone.view_label;
     app.view_label.clone_from(&undone.view_label);
     let mut text = format!("✓ Undid {}", undone.fix);
     if !undone.restored.is_empty() {
@@ -554,7 +559,7 @@ pub fn undone(app: &mut App, op: u64, result: Result<Undone, FixError>) -> Vec<E
         ));
     }
     app.status = Some(StatusLine::new(Tone::Success, text));
-    rerun(app, undone.fix, view_changed)
+    rerun_everything(app)
 }
 
 /// `c`: copy what the dialog or the status line offers.
@@ -573,7 +578,22 @@ pub fn copy(app: &mut App) -> Vec<Effect> {
             status.copied = true;
             vec![Effect::Copy(status.copy.clone().unwrap_or_default())]
         }
-        _ => Vec::new(),
+        _ => match crate::tui::view::detail::commands(app) {
+            Some(commands) => {
+                let n = commands.lines().count();
+                let what = if n == 1 {
+                    "the command".to_string()
+                } else {
+                    format!("the {n} commands")
+                };
+                app.status = Some(StatusLine::new(
+                    Tone::Info,
+                    format!("Copied {what} under \"Check it yourself\" to the clipboard."),
+                ));
+                vec![Effect::Copy(commands)]
+            }
+            None => Vec::new(),
+        },
     }
 }
 

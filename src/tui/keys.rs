@@ -1,7 +1,7 @@
 //! The single key table: it dispatches keys, builds the action bar and fills the help overlay,
 //! so what the bar shows is exactly what works right now.
 
-use crate::tui::app::App;
+use crate::tui::app::{App, Focus};
 use crate::tui::fix_flow;
 use crate::tui::modal::Modal;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -41,6 +41,14 @@ pub enum Action {
     SaveReport,
     Copy,
     Quit,
+    /// Ctrl-C: leave with the exit status of an interrupt (130).
+    Interrupt,
+    /// `Tab`: the arrows act on the other pane.
+    ToggleFocus,
+    /// `g` / Home: the first check, or the top of the focused pane.
+    First,
+    /// `G` / End: the last check, or the bottom of the focused pane.
+    Last,
 }
 
 /// One key, with Ctrl or without. Shift is ignored (`?` arrives shifted on most layouts).
@@ -117,16 +125,29 @@ fn browsing(app: &App) -> bool {
     !app.show_help && app.modal.is_none()
 }
 
+fn checklist_focused(app: &App) -> bool {
+    browsing(app) && app.focus == Focus::Checklist
+}
+
+fn detail_focused(app: &App) -> bool {
+    browsing(app) && app.focus == Focus::Detail
+}
+
+fn can_undo(app: &App) -> bool {
+    browsing(app) && app.can_undo
+}
+
+/// A dialog that takes no typing: `q` cancels it like Esc.
+fn dialog_not_typing(app: &App) -> bool {
+    app.modal.is_some() && !app.is_typing() && !app.show_help
+}
+
 fn help_open(app: &App) -> bool {
     app.show_help
 }
 
-fn not_typing(app: &App) -> bool {
-    !app.is_typing()
-}
-
-fn typing(app: &App) -> bool {
-    app.is_typing()
+fn always(_: &App) -> bool {
+    true
 }
 
 fn can_rerun_selected(app: &App) -> bool {
@@ -181,7 +202,11 @@ fn can_copy(app: &App) -> bool {
     match &app.modal {
         Some(Modal::Message(m)) => m.copy.is_some(),
         Some(_) => false,
-        None => !app.show_help && app.status.as_ref().is_some_and(|s| s.copy.is_some()),
+        None => {
+            !app.show_help
+                && (app.status.as_ref().is_some_and(|s| s.copy.is_some())
+                    || crate::tui::view::detail::commands(app).is_some())
+        }
     }
 }
 
@@ -279,8 +304,8 @@ pub static BINDINGS: &[Binding] = &[
         action: Action::Confirm,
     },
     Binding {
-        keys: &[Key::ch('n'), Key::plain(KeyCode::Esc)],
-        keys_label: "n Esc",
+        keys: &[Key::ch('n'), Key::plain(KeyCode::Esc), Key::ch('q')],
+        keys_label: "n Esc q",
         description: "no, change nothing",
         bar: Some(("n", "no")),
         priority: 5,
@@ -289,8 +314,12 @@ pub static BINDINGS: &[Binding] = &[
         action: Action::Cancel,
     },
     Binding {
-        keys: &[Key::plain(KeyCode::Enter), Key::plain(KeyCode::Esc)],
-        keys_label: "Enter Esc",
+        keys: &[
+            Key::plain(KeyCode::Enter),
+            Key::plain(KeyCode::Esc),
+            Key::ch('q'),
+        ],
+        keys_label: "Enter Esc q",
         description: "close",
         bar: Some(("Enter", "close")),
         priority: 5,
@@ -306,6 +335,16 @@ pub static BINDINGS: &[Binding] = &[
         priority: 5,
         in_help: false,
         when: cancellable,
+        action: Action::Cancel,
+    },
+    Binding {
+        keys: &[Key::ch('q')],
+        keys_label: "q",
+        description: "cancel",
+        bar: None,
+        priority: 5,
+        in_help: false,
+        when: dialog_not_typing,
         action: Action::Cancel,
     },
     Binding {
@@ -332,11 +371,11 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::plain(KeyCode::Up), Key::ch('k')],
         keys_label: "↑↓ k j",
-        description: "select a check",
+        description: "select a check (or scroll the details, after Tab)",
         bar: Some(("↑↓", "select")),
         priority: 3,
         in_help: true,
-        when: browsing,
+        when: checklist_focused,
         action: Action::SelectPrev,
     },
     Binding {
@@ -346,8 +385,58 @@ pub static BINDINGS: &[Binding] = &[
         bar: None,
         priority: 3,
         in_help: false,
-        when: browsing,
+        when: checklist_focused,
         action: Action::SelectNext,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Up), Key::ch('k')],
+        keys_label: "↑ k",
+        description: "scroll the details up a line",
+        bar: Some(("↑↓", "scroll")),
+        priority: 3,
+        in_help: false,
+        when: detail_focused,
+        action: Action::LineUp,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Down), Key::ch('j')],
+        keys_label: "↓ j",
+        description: "scroll the details down a line",
+        bar: None,
+        priority: 3,
+        in_help: false,
+        when: detail_focused,
+        action: Action::LineDown,
+    },
+    Binding {
+        keys: &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::BackTab)],
+        keys_label: "Tab",
+        description: "switch the arrows between the checks and the details",
+        bar: Some(("Tab", "pane")),
+        priority: 1,
+        in_help: true,
+        when: browsing,
+        action: Action::ToggleFocus,
+    },
+    Binding {
+        keys: &[Key::ch('g'), Key::plain(KeyCode::Home)],
+        keys_label: "g G Home End",
+        description: "first / last check (or top / bottom of the details)",
+        bar: None,
+        priority: 1,
+        in_help: true,
+        when: browsing,
+        action: Action::First,
+    },
+    Binding {
+        keys: &[Key::ch('G'), Key::plain(KeyCode::End)],
+        keys_label: "G End",
+        description: "last check (or bottom of the details)",
+        bar: None,
+        priority: 1,
+        in_help: false,
+        when: browsing,
+        action: Action::Last,
     },
     Binding {
         keys: &[Key::ch('f')],
@@ -373,7 +462,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[Key::plain(KeyCode::Enter)],
         keys_label: "Enter",
         description: "re-run the selected check",
-        bar: Some(("Enter", "re-run")),
+        bar: Some(("Enter", "rerun")),
         priority: 4,
         in_help: true,
         when: can_rerun_selected,
@@ -383,7 +472,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[Key::ch('r')],
         keys_label: "r",
         description: "re-run every check",
-        bar: Some(("r", "re-run all")),
+        bar: Some(("r", "rerun all")),
         priority: 2,
         in_help: true,
         when: browsing,
@@ -396,14 +485,14 @@ pub static BINDINGS: &[Binding] = &[
         bar: Some(("u", "undo")),
         priority: 2,
         in_help: true,
-        when: browsing,
+        when: can_undo,
         action: Action::Undo,
     },
     Binding {
         keys: &[Key::ch('p')],
         keys_label: "p",
         description: "paste an error message to explain it",
-        bar: Some(("p", "paste error")),
+        bar: Some(("p", "paste")),
         priority: 1,
         in_help: true,
         when: browsing,
@@ -413,7 +502,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[Key::ch('s')],
         keys_label: "s",
         description: "save a Markdown report (secrets masked)",
-        bar: Some(("s", "save report")),
+        bar: Some(("s", "report")),
         priority: 1,
         in_help: true,
         when: can_save,
@@ -422,7 +511,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::ch('c')],
         keys_label: "c",
-        description: "copy the command or address offered",
+        description: "copy what the status line offers, else the commands to check by hand",
         bar: Some(("c", "copy")),
         priority: 5,
         in_help: true,
@@ -450,9 +539,9 @@ pub static BINDINGS: &[Binding] = &[
         action: Action::ScrollDown,
     },
     Binding {
-        keys: &[Key::plain(KeyCode::Esc), Key::ch('?')],
-        keys_label: "Esc ?",
-        description: "close this help",
+        keys: &[Key::plain(KeyCode::Esc), Key::ch('?'), Key::ch('q')],
+        keys_label: "Esc",
+        description: "go back: close a dialog, a menu or this help (never quits)",
         bar: Some(("Esc", "close help")),
         priority: 5,
         in_help: true,
@@ -462,7 +551,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding {
         keys: &[Key::ch('?')],
         keys_label: "?",
-        description: "show every key",
+        description: "show every key (this help)",
         bar: Some(("?", "help")),
         priority: 5,
         in_help: true,
@@ -470,24 +559,24 @@ pub static BINDINGS: &[Binding] = &[
         action: Action::ShowHelp,
     },
     Binding {
-        keys: &[Key::ch('q'), Key::plain(KeyCode::Esc), Key::ctrl('c')],
-        keys_label: "q Esc Ctrl-C",
-        description: "quit and print a short summary",
+        keys: &[Key::ch('q')],
+        keys_label: "q",
+        description: "quit and print a short summary (in a dialog: cancel it)",
         bar: Some(("q", "quit")),
         priority: 6,
         in_help: true,
-        when: not_typing,
+        when: browsing,
         action: Action::Quit,
     },
     Binding {
         keys: &[Key::ctrl('c')],
         keys_label: "Ctrl-C",
-        description: "quit, even while typing",
+        description: "quit at once, from anywhere (exit status 130)",
         bar: None,
         priority: 6,
-        in_help: false,
-        when: typing,
-        action: Action::Quit,
+        in_help: true,
+        when: always,
+        action: Action::Interrupt,
     },
 ];
 
@@ -502,8 +591,19 @@ pub fn lookup(app: &App, ev: &KeyEvent) -> Option<&'static Binding> {
         .find(|b| (b.when)(app) && b.keys.iter().any(|k| k.matches(ev)))
 }
 
+/// Columns one bar entry takes: `" key "` then `"label "`.
+#[must_use]
+pub fn entry_width(key: &str, label: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    key.width() + label.width() + 3
+}
+
+/// What the `?` entry says once other entries had to go: the rest are in the help.
+pub const MORE: &str = "more";
+
 /// The action bar's entries for this state, in table order, dropping the lowest priorities
-/// until they fit in `width` columns. Each entry takes `" key "` plus `" label "`.
+/// until they fit in `width` columns. A key is never hidden silently: when one is dropped, the
+/// help entry (kept to the last) says `? more`.
 #[must_use]
 pub fn bar_entries(app: &App, width: u16) -> Vec<(&'static str, &'static str)> {
     let mut entries: Vec<(&Binding, (&'static str, &'static str))> = BINDINGS
@@ -512,19 +612,20 @@ pub fn bar_entries(app: &App, width: u16) -> Vec<(&'static str, &'static str)> {
         .filter_map(|b| b.bar.map(|e| (b, e)))
         .collect();
     let width_of = |entries: &[(&Binding, (&str, &str))]| -> usize {
-        entries
-            .iter()
-            .map(|(_, (k, l))| k.chars().count() + l.chars().count() + 4)
-            .sum()
+        entries.iter().map(|(_, (k, l))| entry_width(k, l)).sum()
     };
+    let help = |b: &Binding| b.action == Action::ShowHelp;
     while width_of(&entries) > usize::from(width) && !entries.is_empty() {
         let lowest = entries
             .iter()
             .enumerate()
-            .min_by_key(|(i, (b, _))| (b.priority, std::cmp::Reverse(*i)))
+            .min_by_key(|(i, (b, _))| (help(b), b.priority, std::cmp::Reverse(*i)))
             .map(|(i, _)| i)
             .unwrap_or(0);
         entries.remove(lowest);
+        if let Some((_, entry)) = entries.iter_mut().find(|(b, _)| help(b)) {
+            entry.1 = MORE;
+        }
     }
     entries.into_iter().map(|(_, e)| e).collect()
 }

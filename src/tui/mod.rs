@@ -28,14 +28,15 @@ use std::sync::Arc;
 pub use app::App;
 pub use effect::Effect;
 pub use msg::Msg;
+pub use runtime::Finished;
 pub use update::update;
 pub use view::view;
 
 /// Opens the wizard over `env`, runs every check, and returns the plain-text summary to print
-/// once the terminal is restored (the caller prints it).
+/// once the terminal is restored (the caller prints it) with the exit status.
 ///
 /// # Errors
 /// When the terminal cannot be put into raw mode / the alternate screen, or drawing fails.
-pub async fn run(env: Arc<Environment>, opts: CheckOptions) -> anyhow::Result<String> {
+pub async fn run(env: Arc<Environment>, opts: CheckOptions) -> anyhow::Result<Finished> {
     runtime::run(env, opts, None).await
 }

@@ -27,6 +27,8 @@ pub enum Msg {
         run_id: u64,
         header: Header,
     },
+    /// Whether the undo journal has a fix to take back (read with every run).
+    UndoAvailable(bool),
     /// A check of run `run_id` finished. Results of a stale run are dropped.
     CheckFinished {
         run_id: u64,

@@ -9,7 +9,7 @@ use crate::fixes::CommandSpec;
 use crate::ids::CheckId;
 use crate::outcome::CheckOutcome;
 use crate::secret;
-use crate::tui::app::{App, Header};
+use crate::tui::app::{App, Ending, Header};
 use crate::tui::effect::Effect;
 use crate::tui::fix_flow::CommandRun;
 use crate::tui::msg::Msg;
@@ -67,6 +67,14 @@ impl Screen {
     }
 }
 
+/// How the wizard ended: the summary to print and the exit status shells expect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finished {
+    pub summary: String,
+    /// 0 after `q`, 130 after Ctrl-C / SIGINT, 143 after SIGTERM, 129 after SIGHUP.
+    pub exit_code: u8,
+}
+
 /// Runs the wizard until the user quits or a signal arrives; returns the summary to print.
 ///
 /// # Errors
@@ -75,8 +83,14 @@ pub async fn run(
     env: Arc<Environment>,
     opts: CheckOptions,
     demo: Option<String>,
-) -> anyhow::Result<String> {
-    let mut app = App::new(Theme::from_env(&env));
+) -> anyhow::Result<Finished> {
+    // A demo's environment is made up: the user's NO_COLOR comes from the real one.
+    let theme = if demo.is_some() {
+        Theme::from_process()
+    } else {
+        Theme::from_env(&env)
+    };
+    let mut app = App::new(theme);
     app.demo = demo;
     app.offline = opts.offline;
     // Signal handlers first: once the terminal is raw, SIGTERM must not kill us mid-screen.
@@ -166,7 +180,11 @@ pub async fn run(
                     }
                 }
                 () = tick => queue.push_back(Msg::Tick),
-                () = signals.recv() => return Ok(()),
+                ending = signals.recv() => {
+                    app.quitting = true;
+                    app.ending = ending;
+                    return Ok(());
+                }
             }
         }
     }
@@ -175,8 +193,15 @@ pub async fn run(
     tasks.abort_all();
     // A key in a plan nobody confirmed goes with it.
     drop(world);
-    // Stop reading stdin before handing the terminal back.
-    drop(screen);
+    if app.ending == Ending::HungUp {
+        // The terminal is gone: restoring it fails, and ratatui reports that on stderr, which
+        // is gone too. Nothing is left to restore, so skip it and let the caller clean up.
+        std::mem::forget(screen);
+        terminal::abandon();
+    } else {
+        // Stop reading stdin before handing the terminal back.
+        drop(screen);
+    }
     drop(guard);
     result?;
     let mut text = summary::summary(&app);
@@ -184,7 +209,10 @@ pub async fn run(
         text.push_str(&secret::scrub(&message, &[]));
         text.push('\n');
     }
-    Ok(text)
+    Ok(Finished {
+        summary: text,
+        exit_code: app.ending.exit_code(),
+    })
 }
 
 /// Carries out one effect. Quick ones and those that change the world (applying, undoing) run
@@ -408,16 +436,23 @@ impl Signals {
         Ok(Self {})
     }
 
-    /// Resolves when any of the signals arrives.
+    /// Resolves when any of the signals arrives, with the ending it means.
     #[cfg(unix)]
-    async fn recv(&mut self) {
+    async fn recv(&mut self) -> Ending {
         let waits = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
-        let _ = futures_util::future::select_all(waits).await;
+        let (_, index, _) = futures_util::future::select_all(waits).await;
+        // The order of `new`: terminate, hangup, interrupt.
+        match index {
+            0 => Ending::Terminated,
+            1 => Ending::HungUp,
+            _ => Ending::Interrupted,
+        }
     }
 
     #[cfg(not(unix))]
-    async fn recv(&mut self) {
+    async fn recv(&mut self) -> Ending {
         let _ = tokio::signal::ctrl_c().await;
+        Ending::Interrupted
     }
 
     /// Forgets SIGINTs that already arrived (from a Ctrl-C meant for a child command).
@@ -489,6 +524,13 @@ fn spawn_run(
         if tx.send(Msg::Resolved { run_id, header }).is_err() {
             return; // the wizard has gone
         }
+        let journal_env = Arc::clone(&ctx.env);
+        let undo = tokio::task::spawn_blocking(move || {
+            crate::fixes::pending_undo(&journal_env).is_ok()
+        })
+        .await
+        .unwrap_or(false);
+        let _ = tx.send(Msg::UndoAvailable(undo));
         let known = Arc::new(crate::report::known_secrets(&ctx));
         let mut running = JoinSet::new();
         for id in checks {

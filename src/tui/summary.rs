@@ -73,15 +73,18 @@ pub fn summary(app: &App) -> String {
                 p.cause,
                 knowledge::cause(p.cause).title
             );
-            if let Some(outcome) = app.row(p.check).and_then(|r| r.outcome()) {
-                for fix in &outcome.fixes {
-                    let _ = writeln!(out, "  Fix: claude-auth-tui fix {fix}");
+            // A demo's commands would act on the real home, not on the demo's: none are given.
+            if app.demo.is_none() {
+                if let Some(outcome) = app.row(p.check).and_then(|r| r.outcome()) {
+                    for fix in &outcome.fixes {
+                        let _ = writeln!(out, "  Fix: claude-auth-tui fix {fix}");
+                    }
                 }
+                let _ = writeln!(out, "Full report: claude-auth-tui check --verbose");
             }
-            let _ = writeln!(out, "Full report: claude-auth-tui check --verbose");
         }
         None if done == total => {
-            if count(Status::Fail) > 0 {
+            if count(Status::Fail) > 0 && app.demo.is_none() {
                 let _ = writeln!(out, "Full report: claude-auth-tui check --verbose");
             } else {
                 let _ = writeln!(out, "No problem found.");
@@ -90,6 +93,12 @@ pub fn summary(app: &App) -> String {
         None => {}
     }
     applied(app, &mut out);
+    if app.demo.is_some() {
+        let _ = writeln!(
+            out,
+            "To check your own setup, run claude-auth-tui without --demo."
+        );
+    }
     // Check summaries quote servers, files and paths: masked and escaped like every output.
     sanitize::escape(&secret::scrub(&out, &[])).into_owned()
 }
@@ -110,7 +119,12 @@ fn applied(app: &App, out: &mut String) {
         }
         let _ = writeln!(out, "{line}");
     }
-    if app.applied.iter().any(|f| !f.undone) {
+    if app.demo.is_some() {
+        let _ = writeln!(
+            out,
+            "(made in the demo's throwaway folder, deleted on quit: there is nothing to undo)"
+        );
+    } else if app.applied.iter().any(|f| !f.undone) {
         let _ = writeln!(
             out,
             "To undo the last one: claude-auth-tui undo (claude-auth-tui undo --list shows them all)"

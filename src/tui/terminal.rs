@@ -13,7 +13,7 @@ use crossterm::execute;
 use ratatui::backend::CrosstermBackend;
 use ratatui::{DefaultTerminal, Terminal};
 use std::cell::Cell;
-use std::io::{IsTerminal as _, stdout};
+use std::io::{IsTerminal as _, Write as _, stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 
@@ -34,8 +34,11 @@ impl Drop for Guard {
         if std::thread::panicking()
             && let Ok(mut held) = HELD_BACK.lock()
         {
+            // Not `eprintln!`: a second panic (stderr gone with the terminal) would abort, and
+            // skip the clean-up of whoever is unwinding (a demo's throwaway folder).
+            let mut err = std::io::stderr();
             for message in held.drain(..) {
-                eprintln!("{message}");
+                let _ = writeln!(err, "{message}");
             }
         }
     }
@@ -66,6 +69,12 @@ pub fn enter() -> std::io::Result<(DefaultTerminal, Guard)> {
     )?;
     let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     Ok((terminal, guard))
+}
+
+/// The terminal hung up: there is nothing to restore, and trying would only report errors
+/// on a stderr that is gone.
+pub fn abandon() {
+    ACTIVE.store(false, Ordering::SeqCst);
 }
 
 /// Undoes everything `enter` did. Safe to call twice.

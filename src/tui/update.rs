@@ -4,7 +4,7 @@
 use crate::checks;
 use crate::ids::CheckId;
 use crate::outcome::Status;
-use crate::tui::app::{App, CheckState};
+use crate::tui::app::{App, CheckState, Ending, Focus};
 use crate::tui::effect::Effect;
 use crate::tui::keys::{self, Action};
 use crate::tui::modal::Modal;
@@ -50,6 +50,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if app.is_animating() {
                 app.spinner = (app.spinner + 1) % crate::tui::app::SPINNER.len();
             }
+            Vec::new()
+        }
+        Msg::UndoAvailable(available) => {
+            app.can_undo = available;
             Vec::new()
         }
         Msg::Resolved { run_id, header } => {
@@ -168,13 +172,56 @@ fn apply_key(app: &mut App, action: Action, ev: Option<&KeyEvent>) -> Vec<Effect
         },
         Action::Undo => fix_flow::plan_undo(app),
         Action::PasteError => paste::open(app),
-        Action::SaveReport => vec![Effect::SaveReport],
+        Action::SaveReport => save_report(app),
         Action::Copy => fix_flow::copy(app),
-        Action::Quit => {
-            app.quitting = true;
-            vec![Effect::Quit]
+        Action::Quit => quit(app, Ending::Quit),
+        Action::Interrupt => quit(app, Ending::Interrupted),
+        Action::ToggleFocus => {
+            app.focus = match app.focus {
+                Focus::Checklist => Focus::Detail,
+                Focus::Detail => Focus::Checklist,
+            };
+            Vec::new()
+        }
+        Action::First => {
+            match app.focus {
+                Focus::Checklist => select(app, 0),
+                Focus::Detail => app.detail_scroll = 0,
+            }
+            Vec::new()
+        }
+        Action::Last => {
+            match app.focus {
+                Focus::Checklist => select(app, app.rows.len() - 1),
+                Focus::Detail => {
+                    app.detail_scroll = u16::MAX;
+                    clamp_scroll(app);
+                }
+            }
+            Vec::new()
         }
     }
+}
+
+/// `s`: a demo's report would go into its throwaway home, deleted on quit, so a demo says so
+/// instead of pretending to keep it.
+fn save_report(app: &mut App) -> Vec<Effect> {
+    if app.demo.is_some() {
+        app.status = Some(crate::tui::app::StatusLine::new(
+            crate::tui::modal::Tone::Info,
+            "Not saved: this is a demo, and its folder is deleted when you quit. Run \
+             claude-auth-tui without --demo and press s to save a report of your own setup.",
+        ));
+        return Vec::new();
+    }
+    vec![Effect::SaveReport]
+}
+
+/// Leaves the wizard; `ending` decides the exit status.
+pub fn quit(app: &mut App, ending: Ending) -> Vec<Effect> {
+    app.quitting = true;
+    app.ending = ending;
+    vec![Effect::Quit]
 }
 
 /// Re-runs `checks` under a new run id; results of older runs for them become stale.

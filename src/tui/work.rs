@@ -200,7 +200,10 @@ pub fn after_fix(plan: &PendingPlan, env: &Environment) -> (Option<Environment>,
                 .map(|key| env.with_var("ANTHROPIC_API_KEY", key.trim())),
             file.map(|f| format!("source {f}")),
         ),
-        FixId::RepairKey => (None, file.map(|f| format!("source {f}"))),
+        FixId::RepairKey => (
+            exported_by(plan, env).map(|(var, value)| env.with_var(&var, &value)),
+            file.map(|f| format!("source {f}")),
+        ),
         FixId::SilenceEnvKey => {
             let var = plan.var.as_deref().unwrap_or("ANTHROPIC_API_KEY");
             let unset = if fish {
@@ -212,6 +215,29 @@ pub fn after_fix(plan: &PendingPlan, env: &Environment) -> (Option<Environment>,
         }
         _ => (None, None),
     }
+}
+
+/// The credential a new terminal gets from the profiles a repair rewrote (read after the
+/// write): the last exported, static assignment of a credential variable in them.
+fn exported_by(plan: &PendingPlan, env: &Environment) -> Option<(String, String)> {
+    const VARS: &[&str] = &[
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_AUTH_TOKEN",
+        "CLAUDE_CODE_OAUTH_TOKEN",
+    ];
+    let edited: Vec<&Path> = plan.plan.edits.iter().map(|e| e.path.as_path()).collect();
+    crate::sources::profiles::scan_all(env)
+        .into_iter()
+        .filter(|a| {
+            edited.contains(&a.path.as_path())
+                && VARS.contains(&a.var.as_str())
+                && a.exported
+                && !a.commented
+                && !a.dynamic
+                && !a.value.is_empty()
+        })
+        .last()
+        .map(|a| (a.var, a.value))
 }
 
 /// Runs a plan's command off the async threads (an interactive one shares the terminal: the

@@ -12,7 +12,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = Vec::new();
     for (key, label) in keys::bar_entries(app, area.width) {
         spans.push(Span::styled(format!(" {key} "), theme.key()));
-        spans.push(Span::raw(format!(" {label} ")));
+        spans.push(Span::raw(format!("{label} ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

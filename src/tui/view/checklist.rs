@@ -11,8 +11,30 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-/// The marker drawn at the end of the primary cause's row.
-const PRIMARY_MARK: &str = "◀";
+/// The word at the end of the primary cause's row: a word, not an arrow, so that it never
+/// reads as the cursor (the selection is reverse video, which works without colour).
+const PRIMARY_MARK: &str = "cause";
+
+/// Columns the checklist needs, borders included: its longest row (with the primary-cause
+/// word on the row that has it).
+#[must_use]
+pub fn content_width(app: Option<&App>) -> u16 {
+    let primary = app.and_then(|a| a.primary.as_ref()).map(|p| p.check);
+    let widest = crate::ids::CheckId::ALL
+        .iter()
+        .map(|&id| {
+            let mark = if primary == Some(id) {
+                PRIMARY_MARK.width() + 1
+            } else {
+                0
+            };
+            3 + id.title().width() + mark + 1
+        })
+        .max()
+        .unwrap_or(0);
+    // The footer ("1 failed, 3 passed, 2 skipped") wraps, but not narrower than this.
+    u16::try_from(widest.max(22) + 2).unwrap_or(u16::MAX)
+}
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = app.theme;
@@ -63,13 +85,9 @@ fn row_line(app: &App, row: &CheckRow, selected: bool, width: usize) -> Line<'st
         Span::styled(title, title_style),
     ];
     let used = 3 + title.width();
-    if is_primary {
-        // "◀ " at the right edge, or just "◀" when the title leaves no room for the space.
-        let marker = if used + 2 <= width {
-            format!("{PRIMARY_MARK} ")
-        } else {
-            PRIMARY_MARK.to_string()
-        };
+    if is_primary && used + 1 + PRIMARY_MARK.width() <= width {
+        // The word at the right edge; when the title leaves no room, the footer names it.
+        let marker = format!(" {PRIMARY_MARK}");
         spans.push(Span::raw(
             " ".repeat(width.saturating_sub(used + marker.width())),
         ));
@@ -129,11 +147,10 @@ fn footer(app: &App, width: u16) -> Vec<Line<'static>> {
         out.extend(wrap::wrap(
             &[
                 Span::raw(" "),
-                Span::styled(format!("{PRIMARY_MARK} "), theme.primary()),
                 Span::styled(primary.cause.as_str().to_string(), theme.primary()),
             ],
             width,
-            3,
+            1,
         ));
     } else if app.all_done() {
         out.push(Line::from(Span::styled(

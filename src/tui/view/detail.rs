@@ -106,6 +106,48 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     out
 }
 
+/// A line of "Check it yourself" that tells rather than runs ("Check the balance at …").
+#[must_use]
+pub fn is_prose(item: &str) -> bool {
+    item.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+}
+
+/// The commands of the selected check's "Check it yourself", one a line: what `c` copies.
+#[must_use]
+pub fn commands(app: &App) -> Option<String> {
+    let outcome = app.selected_row().outcome()?;
+    let finding = outcome
+        .worst_finding()
+        .filter(|f| f.severity >= Status::Warn)?;
+    let commands: Vec<&str> = knowledge::cause(finding.cause)
+        .verify
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !is_prose(c))
+        .collect();
+    (!commands.is_empty()).then(|| commands.join("\n"))
+}
+
+/// `text` within `width` columns, with `…` where it was cut.
+fn clip(text: &str, width: usize) -> (String, bool) {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return (text.to_string(), false);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    (out, true)
+}
+
 fn heading(app: &App, out: &mut Vec<Line<'static>>, text: &'static str) {
     out.push(Line::default());
     out.push(Line::from(Span::styled(text, app.theme.heading())));
@@ -187,16 +229,27 @@ fn outcome_lines(
         }
         if !info.verify.is_empty() {
             heading(app, &mut out, "Check it yourself");
-            for command in &info.verify {
-                out.extend(wrap(
-                    &[
-                        Span::styled("  $ ", theme.dim()),
-                        Span::styled(command.clone(), theme.code()),
-                    ],
-                    width,
-                    4,
-                ));
+            let mut clipped = false;
+            for item in &info.verify {
+                if is_prose(item) {
+                    out.extend(wrap(&[Span::raw(format!("  {item}"))], width, 2));
+                    continue;
+                }
+                // A command is never broken across lines (copying that gives broken code): it
+                // is cut at the edge instead, and `c` copies it whole.
+                let (shown, cut) = clip(item, usize::from(width).saturating_sub(4));
+                clipped |= cut;
+                out.push(Line::from(vec![
+                    Span::styled("  $ ", theme.dim()),
+                    Span::styled(shown, theme.code()),
+                ]));
             }
+            let hint = if clipped {
+                "c copies these commands whole (a long one is cut at the edge)."
+            } else {
+                "c copies these commands."
+            };
+            out.extend(wrap(&[Span::styled(hint, theme.dim())], width, 0));
         }
         let fixes = fix_flow::offered(outcome);
         if !fixes.is_empty() {

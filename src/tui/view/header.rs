@@ -1,6 +1,7 @@
 //! The header: the credential the CLI will send (masked), where it comes from, the endpoint.
 
 use crate::tui::app::App;
+use crate::tui::view::fit::fit;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -27,6 +28,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         .padding(Padding::horizontal(1))
         .title(Line::from(title));
     let label = |text: &str| Span::styled(format!("{text:<LABEL_WIDTH$}"), theme.label());
+    // Inside the border and padding, after the label: long values are fitted, never cut
+    // silently (a path keeps its file name and line).
+    let room = usize::from(area.width.saturating_sub(4)).saturating_sub(LABEL_WIDTH);
     let lines = match &app.header {
         None => vec![
             Line::from(vec![
@@ -38,23 +42,31 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         ],
         Some(h) => {
             let credential = match (h.method, &h.masked) {
-                (Some(method), Some(masked)) => vec![
-                    Span::styled(masked.clone(), theme.value()),
-                    Span::styled(format!("  ({method})"), theme.dim()),
-                ],
+                (Some(method), Some(masked)) => {
+                    let method = fit(&format!("  ({method})"), room.saturating_sub(masked.len()));
+                    vec![
+                        Span::styled(masked.clone(), theme.value()),
+                        Span::styled(method, theme.dim()),
+                    ]
+                }
                 (Some(method), None) => vec![Span::styled(method, theme.value())],
                 (None, _) => vec![Span::styled(
                     "none",
                     theme.status(crate::outcome::Status::Fail),
                 )],
             };
+            let endpoint = fit(&h.endpoint, room);
+            let endpoint_source = fit(
+                &format!("  ({})", h.endpoint_source),
+                room.saturating_sub(endpoint.chars().count()),
+            );
             vec![
                 Line::from([vec![label("Credential")], credential].concat()),
-                Line::from(vec![label("Source"), Span::raw(h.source.clone())]),
+                Line::from(vec![label("Source"), Span::raw(fit(&h.source, room))]),
                 Line::from(vec![
                     label("Endpoint"),
-                    Span::styled(h.endpoint.clone(), theme.value()),
-                    Span::styled(format!("  ({})", h.endpoint_source), theme.dim()),
+                    Span::styled(endpoint, theme.value()),
+                    Span::styled(endpoint_source, theme.dim()),
                 ]),
             ]
         }

@@ -4,6 +4,7 @@
 pub mod action_bar;
 pub mod checklist;
 pub mod detail;
+pub mod fit;
 pub mod header;
 pub mod help;
 pub mod modal;
@@ -36,9 +37,17 @@ pub fn layout(area: Rect) -> Option<Areas> {
     layout_with_status(area, 0)
 }
 
-/// The layout with `status_rows` rows of status line above the action bar.
+/// The layout with `status_rows` rows of status line above the action bar, the checklist as
+/// wide as its titles.
 #[must_use]
 pub fn layout_with_status(area: Rect, status_rows: u16) -> Option<Areas> {
+    layout_with(area, status_rows, checklist::content_width(None))
+}
+
+/// The layout with a checklist `list_width` columns wide (its content, borders included),
+/// never more than half the screen.
+#[must_use]
+pub fn layout_with(area: Rect, status_rows: u16, list_width: u16) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
@@ -49,8 +58,8 @@ pub fn layout_with_status(area: Rect, status_rows: u16) -> Option<Areas> {
         Constraint::Length(1),
     ])
     .areas(area);
-    // Wide enough for the longest title, its mark and the primary-cause marker.
-    let list_width = (area.width * 2 / 5).clamp(32, 36);
+    // As narrow as its content: the detail pane gets the rest.
+    let list_width = list_width.min((area.width / 2).max(32));
     let [checklist, detail] =
         Layout::horizontal([Constraint::Length(list_width), Constraint::Min(0)]).areas(body);
     Some(Areas {
@@ -65,7 +74,11 @@ pub fn layout_with_status(area: Rect, status_rows: u16) -> Option<Areas> {
 /// The layout of the whole screen for this state.
 #[must_use]
 pub fn layout_for(app: &App, area: Rect) -> Option<Areas> {
-    layout_with_status(area, status::height(app, area.width))
+    layout_with(
+        area,
+        status::height(app, area.width),
+        checklist::content_width(Some(app)),
+    )
 }
 
 /// The layout for the size `update` last heard of.

@@ -529,9 +529,9 @@ fn key_input_parts(
     );
     let mut below = Vec::new();
     let hint = match k.input.tail() {
-        Some(tail) => format!("ends in …{tail} · {} characters", k.input.len()),
+        Some(tail) => format!("ends in …{tail} · {}", characters(k.input.len())),
         None if k.input.is_empty() => "nothing entered yet".to_string(),
-        None => format!("{} characters", k.input.len()),
+        None => characters(k.input.len()),
     };
     below.push(Line::from(Span::styled(hint, theme.dim())));
     if let Some(error) = &k.error {
@@ -596,4 +596,13 @@ fn render_key_input(app: &App, k: &KeyInput, frame: &mut Frame<'_>, inner: Rect)
             inner.bottom().saturating_sub(below_y),
         ),
     );
+}
+
+/// "1 character", "2 characters".
+fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".to_string()
+    } else {
+        format!("{n} characters")
+    }
 }
