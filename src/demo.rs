@@ -327,10 +327,7 @@ pub async fn prepare(name: &str) -> anyhow::Result<DemoSetup> {
 ///
 /// # Errors
 /// An unknown demo, or a terminal that cannot be set up.
-pub async fn run(
-    name: Option<&str>,
-    opts: CheckOptions,
-) -> anyhow::Result<crate::tui::Finished> {
+pub async fn run(name: Option<&str>, opts: CheckOptions) -> anyhow::Result<crate::tui::Finished> {
     let setup = prepare(name.unwrap_or(DEFAULT_DEMO)).await?;
     let opts = setup.options(opts);
     let env = Arc::new(setup.env.clone());
@@ -490,15 +487,48 @@ mod tests {
         assert_eq!(setup.env.cwd(), setup.env.home().join("project"));
 
         let addr = url.trim_start_matches("http://");
-        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-        stream
-            .write_all(b"GET /v1/models?limit=1 HTTP/1.1\r\nhost: x\r\n\r\n")
-            .await
-            .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).await.unwrap();
+        let ask = |key: &'static str| async move {
+            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+            stream
+                .write_all(
+                    format!(
+                        "GET /v1/models?limit=1 HTTP/1.1\r\nhost: x\r\nx-api-key: {key}\r\n\r\n"
+                    )
+                    .as_bytes(),
+                )
+                .await
+                .unwrap();
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).await.unwrap();
+            answer
+        };
+        // The demo's revoked key fails; any other key (the one you type) works.
+        let answer = ask("sk-ant-api03-DEMORevoked-REVOAA").await;
         assert!(answer.starts_with("HTTP/1.1 401 "), "{answer}");
         assert!(answer.contains("authentication_error"), "{answer}");
+        let answer = ask("sk-ant-api03-DEMOTyped-TYPEAA").await;
+        assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    }
+
+    #[test]
+    fn failing_paths_and_keys_choose_the_answer() {
+        let api = DemoApi {
+            status: 404,
+            body: serde_json::json!({}),
+            failing_keys: vec!["BADKEY".into()],
+            failing_paths: vec!["/v1/v1/".into()],
+        };
+        assert!(api.fails("GET /v1/v1/models HTTP/1.1\r\nx-api-key: good\r\n\r\n"));
+        assert!(api.fails("GET /v1/models HTTP/1.1\r\nAuthorization: Bearer x-BADKEY\r\n\r\n"));
+        assert!(!api.fails("GET /v1/models HTTP/1.1\r\nx-api-key: good\r\n\r\n"));
+        assert!(
+            DemoApi {
+                failing_keys: vec![],
+                failing_paths: vec![],
+                ..api
+            }
+            .fails("GET / HTTP/1.1")
+        );
     }
 
     #[tokio::test]

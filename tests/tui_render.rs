@@ -165,9 +165,9 @@ fn finished_with_a_failure_80x24() {
         "key-not-exported",
         "Evidence",
         "~/.zshrc:4",
-        " ?  help ",
-        " q  quit ",
-        " f  fix ",
+        " ? help ",
+        " q quit ",
+        " f fix ",
     ] {
         assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
     }
@@ -235,7 +235,7 @@ fn help_overlay_80x24_lists_every_key() {
             binding.description
         );
     }
-    assert!(screen.contains(" Esc  close help "));
+    assert!(screen.contains(" Esc close help "));
     insta::assert_snapshot!("help_80x24", terminal.backend());
 }
 
@@ -465,7 +465,7 @@ fn the_detail_pane_numbers_the_fixes_and_the_bar_offers_f() {
         screen.contains(" 1  export-key  Save an API key in your shell profile"),
         "{screen}"
     );
-    assert!(screen.contains(" f  fix "), "{screen}");
+    assert!(screen.contains(" f fix "), "{screen}");
 }
 
 #[test]
@@ -721,7 +721,7 @@ fn after_a_fix_the_status_line_and_the_header_say_what_happened() {
         "{screen}"
     );
     let bottom = lines[lines.len() - 5..].join("\n");
-    for expected in ["press u to undo", "`source ~/.zshrc`", " c  copy "] {
+    for expected in ["press u to undo", "`source ~/.zshrc`", " c copy "] {
         assert!(bottom.contains(expected), "{expected:?} missing:\n{bottom}");
     }
     // The layout made room: the panes end above the status line.

@@ -6,7 +6,7 @@ use claude_auth_tui::classify::classify;
 use claude_auth_tui::fixes::{self, FixError};
 use claude_auth_tui::ids::{CauseId, CheckId, FixId};
 use claude_auth_tui::outcome::{CheckOutcome, Status};
-use claude_auth_tui::tui::app::{App, CheckState, Header, StatusLine};
+use claude_auth_tui::tui::app::{App, CheckState, Ending, Focus, Header, StatusLine};
 use claude_auth_tui::tui::effect::Effect;
 use claude_auth_tui::tui::fix_flow;
 use claude_auth_tui::tui::fix_flow::{Applied, CommandRun, PlanView, UndoView, Undone};
@@ -265,15 +265,32 @@ fn enter_reruns_the_selected_check_and_r_reruns_all() {
 }
 
 #[test]
-fn q_esc_and_ctrl_c_quit() {
-    for msg in [ch('q'), key(KeyCode::Esc), ctrl_c()] {
+fn q_and_ctrl_c_quit_with_their_exit_statuses_and_esc_never_quits() {
+    for (msg, ending, code) in [
+        (ch('q'), Ending::Quit, 0),
+        (ctrl_c(), Ending::Interrupted, 130),
+    ] {
         let mut app = finished();
         assert_eq!(update(&mut app, msg), vec![Effect::Quit]);
         assert!(app.quitting);
+        assert_eq!(app.ending, ending);
+        assert_eq!(app.ending.exit_code(), code);
     }
+    assert_eq!(Ending::Terminated.exit_code(), 143);
+    // Esc goes back; on the main screen there is nowhere to go back to.
+    let mut app = finished();
+    assert!(update(&mut app, key(KeyCode::Esc)).is_empty());
+    assert!(!app.quitting);
+    // Ctrl-C quits from a text input too.
+    let mut app = finished();
+    update(&mut app, ch('f'));
+    assert!(app.is_typing(), "{:?}", app.modal);
+    assert_eq!(update(&mut app, ctrl_c()), vec![Effect::Quit]);
+    assert_eq!(app.ending, Ending::Interrupted);
     // A plain `c` is not Ctrl-C.
     let mut app = finished();
-    assert!(update(&mut app, ch('c')).is_empty());
+    assert!(!update(&mut app, ch('c')).contains(&Effect::Quit));
+    assert!(!app.quitting);
 }
 
 #[test]
@@ -438,7 +455,7 @@ fn pasted_text_is_dropped() {
 #[test]
 fn an_older_runs_header_never_replaces_a_newer_one() {
     let (mut app, first) = started();
-    update(&mut app, key(KeyCode::Enter));
+    update(&mut app, ch('r'));
     let header = |source: &str| Header {
         method: Some("API key"),
         masked: Some("sk-ant-api03-…AbCd".into()),
@@ -497,6 +514,10 @@ fn confirm_state(scroll: u16, preview_lines: usize) -> App {
 fn states() -> Vec<App> {
     let mut help = finished();
     help.show_help = true;
+    let mut detail_focused = finished();
+    detail_focused.focus = Focus::Detail;
+    let mut undoable = finished();
+    undoable.can_undo = true;
     let (running, _) = started();
     let menu = |selected| {
         with_modal(Modal::FixMenu {
@@ -549,13 +570,16 @@ fn states() -> Vec<App> {
             scroll: 0,
         })),
         copyable,
+        detail_focused,
+        undoable,
     ]
 }
 
 /// What a key press can visibly change.
 fn fingerprint(app: &App) -> String {
     format!(
-        "{} {} {} {} {:?} {:?} {:?}",
+        "{:?} {} {} {} {} {:?} {:?} {:?}",
+        app.focus,
         app.selected,
         app.detail_scroll,
         app.show_help,
@@ -579,7 +603,8 @@ fn every_key_in_the_key_table_dispatches_something() {
                 match binding.action {
                     Action::SelectPrev => app.selected = 1,
                     Action::SelectNext => app.selected = 0,
-                    Action::ScrollUp => app.detail_scroll = 1,
+                    Action::ScrollUp | Action::LineUp => app.detail_scroll = 1,
+                    Action::First => app.selected = 1,
                     _ => {}
                 }
                 let found = keys::lookup(&app, &k.event()).map(|b| b.action);
@@ -621,10 +646,10 @@ fn the_action_bar_shows_exactly_the_keys_valid_now() {
             }
         }
     }
-    // Narrow terminals keep the most important entries: quit and help.
+    // Narrow terminals keep the most important entries: quit, and help saying there is more.
     let shown = keys::bar_entries(&finished(), 24);
     assert!(shown.iter().any(|(_, l)| *l == "quit"), "{shown:?}");
-    assert!(shown.iter().any(|(_, l)| *l == "help"), "{shown:?}");
+    assert!(shown.contains(&("?", keys::MORE)), "{shown:?}");
 }
 
 #[test]
@@ -1029,7 +1054,7 @@ fn plan_confirm_apply_rerun_and_the_new_terminal_view() {
 }
 
 #[test]
-fn a_fix_that_changes_no_view_reruns_only_its_checks() {
+fn a_fix_that_changes_no_view_still_reruns_every_check() {
     let mut app = finished();
     let effects = fix_flow::start(&mut app, FixId::ApproveKey);
     let [Effect::PlanFix { op, .. }] = effects.as_slice() else {
@@ -1055,7 +1080,7 @@ fn a_fix_that_changes_no_view_reruns_only_its_checks() {
         },
     );
     assert!(
-        matches!(effects.as_slice(), [Effect::RunChecks { checks, .. }] if checks.as_slice() == fixes::affected_checks(FixId::ApproveKey)),
+        matches!(effects.as_slice(), [Effect::RunChecks { checks, .. }] if checks.as_slice() == CheckId::ALL),
         "{effects:?}"
     );
 }
@@ -1216,6 +1241,7 @@ fn relogin_reports_the_exit_status_and_reruns_everything() {
 #[test]
 fn undo_asks_first_and_says_plainly_when_it_refuses() {
     let mut app = finished();
+    app.can_undo = true;
     app.view_label = Some("as a new terminal will see it".into());
     app.applied.push(claude_auth_tui::tui::app::AppliedFix {
         fix: FixId::ExportKey,
@@ -1481,4 +1507,266 @@ fn the_spinner_turns_while_a_dialog_waits() {
     let before = app.spinner;
     update(&mut app, Msg::Tick);
     assert_ne!(app.spinner, before);
+}
+
+// ---- issue 13: flows that end in the right place, conventions of loved TUIs ----
+
+fn header_named(source: &str) -> Header {
+    Header {
+        method: Some("API key"),
+        masked: Some("sk-ant-api03-…AbCd".into()),
+        source: source.into(),
+        endpoint: "https://api.anthropic.com".into(),
+        endpoint_source: "default".into(),
+    }
+}
+
+#[test]
+fn a_partial_rerun_never_replaces_the_header_of_the_run_the_checklist_shows() {
+    let (mut app, first) = started();
+    update(
+        &mut app,
+        Msg::Resolved {
+            run_id: first,
+            header: header_named("full run"),
+        },
+    );
+    for id in CheckId::ALL {
+        finish(&mut app, first, pass(*id));
+    }
+    // Enter re-runs one check: its reading of the setup must not replace the header that the
+    // other five rows (and the primary cause) come from.
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let [Effect::RunChecks { run_id, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut app,
+        Msg::Resolved {
+            run_id: *run_id,
+            header: header_named("one check"),
+        },
+    );
+    assert_eq!(app.header.as_ref().unwrap().source, "full run");
+}
+
+#[test]
+fn after_a_fix_header_checklist_and_primary_cause_come_from_one_new_run() {
+    // The api-key-helper-failed flow: drop-override applied; every check runs again.
+    let mut app = finished();
+    app.header = Some(header_named("apiKeyHelper from user settings"));
+    let effects = fix_flow::applied(&mut app, 0, Ok(applied(FixId::DropOverride, "e1")));
+    let [Effect::RunChecks { run_id, checks }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(checks.as_slice(), CheckId::ALL, "a fix re-runs every check");
+    assert!(app.rows.iter().all(|r| r.run_id == *run_id));
+    let none = Header {
+        method: None,
+        masked: None,
+        source: "Claude Code has no credential to send".into(),
+        endpoint: "https://api.anthropic.com".into(),
+        endpoint_source: "default".into(),
+    };
+    update(
+        &mut app,
+        Msg::Resolved {
+            run_id: *run_id,
+            header: none.clone(),
+        },
+    );
+    assert_eq!(app.header, Some(none));
+    for id in CheckId::ALL {
+        let o = if *id == CheckId::ShellEnv {
+            outcome(
+                *id,
+                Status::Fail,
+                Some(CauseId::NoCredentials),
+                "no credential",
+            )
+        } else {
+            pass(*id)
+        };
+        finish(&mut app, *run_id, o);
+    }
+    assert_eq!(
+        app.primary.as_ref().map(|p| p.cause),
+        Some(CauseId::NoCredentials),
+        "the primary cause agrees with the header"
+    );
+}
+
+#[test]
+fn an_undo_reruns_every_check_too() {
+    let mut app = finished();
+    let effects = fix_flow::undone(
+        &mut app,
+        0,
+        Ok(Undone {
+            entry_id: "e1".into(),
+            fix: FixId::ApproveKey,
+            restored: vec!["~/.claude.json".into()],
+            unchanged: vec![],
+            view_label: None,
+        }),
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::RunChecks { checks, .. }] if checks.as_slice() == CheckId::ALL),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn esc_and_q_close_dialogs_menus_and_help_without_quitting() {
+    let message = Message::new("Done", Tone::Info, vec!["ok".into()]);
+    let dialogs = [
+        Modal::FixMenu {
+            check: CheckId::Live,
+            fixes: vec![FixId::ExportKey, FixId::OpenConsole],
+            selected: 0,
+        },
+        Modal::Message(message),
+    ];
+    for close in [key(KeyCode::Esc), ch('q')] {
+        for modal in dialogs.clone() {
+            let mut app = finished();
+            app.modal = Some(modal);
+            let effects = update(&mut app, close.clone());
+            assert!(!effects.contains(&Effect::Quit), "{effects:?}");
+            assert!(app.modal.is_none());
+            assert!(!app.quitting);
+        }
+        let mut app = finished();
+        app.modal = Some(Modal::Confirm(Confirm {
+            op: 4,
+            what: Confirming::Fix(plan_view(FixId::ApproveKey, 2)),
+            scroll: 0,
+        }));
+        let effects = update(&mut app, close.clone());
+        assert_eq!(effects, vec![Effect::DiscardPlan { op: 4 }]);
+        assert!(app.modal.is_none() && !app.quitting);
+
+        let mut app = finished();
+        app.show_help = true;
+        assert!(update(&mut app, close.clone()).is_empty());
+        assert!(!app.show_help && !app.quitting);
+    }
+    // In a text input `q` is a letter.
+    let mut app = finished();
+    update(&mut app, ch('f'));
+    assert!(app.is_typing());
+    assert!(update(&mut app, ch('q')).is_empty());
+    assert!(app.modal.is_some() && !app.quitting);
+}
+
+#[test]
+fn g_and_end_jump_to_the_first_and_last_check() {
+    let mut app = finished();
+    update(&mut app, ch('G'));
+    assert_eq!(app.selected, app.rows.len() - 1);
+    update(&mut app, ch('g'));
+    assert_eq!(app.selected, 0);
+    update(&mut app, key(KeyCode::End));
+    assert_eq!(app.selected, app.rows.len() - 1);
+    update(&mut app, key(KeyCode::Home));
+    assert_eq!(app.selected, 0);
+}
+
+#[test]
+fn tab_moves_the_arrows_to_the_detail_pane_which_scrolls_line_by_line() {
+    let mut app = finished();
+    app.size = (80, 24);
+    let selected = app.selected;
+    assert!(view::detail::max_scroll(&app) > 2, "the test needs a long detail");
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Detail);
+    update(&mut app, ch('j'));
+    update(&mut app, key(KeyCode::Down));
+    assert_eq!(app.detail_scroll, 2);
+    update(&mut app, ch('k'));
+    assert_eq!(app.detail_scroll, 1);
+    assert_eq!(app.selected, selected, "the selection stays");
+    update(&mut app, ch('G'));
+    assert_eq!(app.detail_scroll, view::detail::max_scroll(&app));
+    update(&mut app, ch('g'));
+    assert_eq!(app.detail_scroll, 0);
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Checklist);
+    update(&mut app, ch('j'));
+    assert_eq!(app.selected, selected + 1);
+}
+
+#[test]
+fn the_bar_offers_undo_only_when_there_is_something_to_undo() {
+    let mut app = finished();
+    let has_undo = |app: &App| keys::bar_entries(app, 500).contains(&("u", "undo"));
+    assert!(!has_undo(&app));
+    assert!(update(&mut app, ch('u')).is_empty());
+    update(&mut app, Msg::UndoAvailable(true));
+    assert!(has_undo(&app));
+    // A fix applied in the wizard can be undone.
+    let mut app = finished();
+    fix_flow::applied(&mut app, 0, Ok(applied(FixId::ApproveKey, "e1")));
+    assert!(has_undo(&app));
+}
+
+#[test]
+fn help_lists_each_key_once() {
+    let mut seen = std::collections::BTreeMap::new();
+    for binding in BINDINGS.iter().filter(|b| b.in_help) {
+        for k in binding.keys {
+            if let Some(previous) = seen.insert(format!("{k:?}"), binding.description) {
+                panic!(
+                    "{k:?} is listed twice: {previous:?} and {:?}",
+                    binding.description
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_demo_never_advises_about_the_real_home_and_s_says_it_does_not_save() {
+    let mut app = finished().with_demo("key-not-exported");
+    let effects = update(&mut app, ch('s'));
+    assert!(effects.is_empty(), "{effects:?}");
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert!(status.contains("Not saved") && status.contains("demo"), "{status}");
+    fix_flow::applied(&mut app, 0, Ok(applied(FixId::ExportKey, "e1")));
+    let summary = claude_auth_tui::tui::summary::summary(&app);
+    for never in ["claude-auth-tui fix", "claude-auth-tui undo", "check --verbose"] {
+        assert!(!summary.contains(never), "{never:?} in a demo:\n{summary}");
+    }
+    assert!(summary.contains("without --demo"), "{summary}");
+    // Outside a demo, `s` saves.
+    let mut app = finished();
+    assert_eq!(update(&mut app, ch('s')), vec![Effect::SaveReport]);
+}
+
+#[test]
+fn a_removed_file_is_said_to_be_removed_not_changed() {
+    let mut app = finished();
+    let mut done = applied(FixId::RemoveCredentials, "e1");
+    done.files = vec!["~/.claude/.credentials.json (removed)".into()];
+    done.reload = None;
+    fix_flow::applied(&mut app, 0, Ok(done));
+    let text = app.status.as_ref().unwrap().text.clone();
+    assert!(text.contains("removed ~/.claude/.credentials.json"), "{text}");
+    assert!(!text.contains("(removed) changed"), "{text}");
+}
+
+#[test]
+fn c_copies_the_commands_to_check_by_hand() {
+    let mut app = finished();
+    app.status = None;
+    let effects = update(&mut app, ch('c'));
+    let [Effect::Copy(text)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(!text.is_empty());
+    assert!(
+        text.lines()
+            .all(|l| !l.starts_with(|c: char| c.is_ascii_uppercase())),
+        "prose is not a command: {text}"
+    );
 }

@@ -525,11 +525,10 @@ fn spawn_run(
             return; // the wizard has gone
         }
         let journal_env = Arc::clone(&ctx.env);
-        let undo = tokio::task::spawn_blocking(move || {
-            crate::fixes::pending_undo(&journal_env).is_ok()
-        })
-        .await
-        .unwrap_or(false);
+        let undo =
+            tokio::task::spawn_blocking(move || crate::fixes::pending_undo(&journal_env).is_ok())
+                .await
+                .unwrap_or(false);
         let _ = tx.send(Msg::UndoAvailable(undo));
         let known = Arc::new(crate::report::known_secrets(&ctx));
         let mut running = JoinSet::new();

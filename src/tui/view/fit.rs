@@ -130,7 +130,8 @@ mod tests {
 
     #[test]
     fn a_path_in_parentheses_is_found() {
-        let text = "https://example.com  (ANTHROPIC_BASE_URL from /home/someone/very/long/.bashrc:2)";
+        let text =
+            "https://example.com  (ANTHROPIC_BASE_URL from /home/someone/very/long/.bashrc:2)";
         let fitted = fit(text, 60);
         assert!(fitted.contains("/…/.bashrc:2)"), "{fitted}");
     }
