@@ -165,7 +165,9 @@ fn finished_with_a_failure_80x24() {
         "key-not-exported",
         "Evidence",
         "~/.zshrc:4",
-        " ? help ",
+        " ? more ",
+        " p paste ",
+        " s report ",
         " q quit ",
         " f fix ",
     ] {
@@ -765,4 +767,199 @@ fn no_color_dialogs_use_no_colour() {
     );
     app.theme = Theme::plain();
     assert_eq!(colours(draw(&app, 100, 30).backend().buffer()), vec![]);
+}
+
+// ---- issue 13: 80x24 first, 60x15 after it, and the selection without colour ----
+
+/// The api-key-helper-failed setup with its file deep in the home: the header must keep the
+/// file name and line at every size.
+fn deep_path_app(width: u16, height: u16) -> App {
+    let mut app = finished(Theme::default());
+    update(
+        &mut app,
+        Msg::Resolved {
+            run_id: 1,
+            header: Header {
+                method: Some("apiKeyHelper"),
+                masked: None,
+                source:
+                    "apiKeyHelper from user settings ~/work/clients/acme/.claude/settings.json:3"
+                        .into(),
+                endpoint: "https://gateway.internal.example.com/anthropic".into(),
+                endpoint_source: "ANTHROPIC_BASE_URL from ~/work/clients/acme/.bashrc:2".into(),
+            },
+        },
+    );
+    sized(app, width, height)
+}
+
+fn header_lines(screen: &str) -> Vec<&str> {
+    screen.lines().take(5).collect()
+}
+
+#[test]
+fn header_keeps_file_name_and_line_at_80x24() {
+    let app = deep_path_app(80, 24);
+    let terminal = draw(&app, 80, 24);
+    let screen = text(terminal.backend().buffer());
+    let header = header_lines(&screen).join("\n");
+    assert!(header.contains("settings.json:3"), "{header}");
+    assert!(header.contains(".bashrc:2"), "{header}");
+    insta::assert_snapshot!("header_deep_path_80x24", terminal.backend());
+}
+
+#[test]
+fn header_keeps_file_name_and_line_and_the_bar_hints_at_more_at_60x15() {
+    let app = deep_path_app(60, 15);
+    let terminal = draw(&app, 60, 15);
+    let screen = text(terminal.backend().buffer());
+    let header = header_lines(&screen).join("\n");
+    assert!(header.contains("settings.json:3"), "{header}");
+    assert!(header.contains('…'), "a cut is marked:\n{header}");
+    let bar = screen.lines().last().unwrap();
+    assert!(
+        bar.contains(" ? more "),
+        "keys were dropped silently: {bar:?}"
+    );
+    assert!(bar.contains(" q quit "), "{bar:?}");
+    insta::assert_snapshot!("header_deep_path_60x15", terminal.backend());
+}
+
+#[test]
+fn the_bar_keeps_every_key_or_says_there_are_more() {
+    for (width, height) in [(60, 15), (80, 24), (120, 40)] {
+        let app = sized(finished(Theme::default()), width, height);
+        let all = claude_auth_tui::tui::keys::bar_entries(&app, u16::MAX);
+        let shown = claude_auth_tui::tui::keys::bar_entries(&app, width);
+        let fits_all = shown.len() == all.len();
+        assert!(
+            fits_all || shown.contains(&("?", claude_auth_tui::tui::keys::MORE)),
+            "{width}x{height}: {shown:?} of {all:?}"
+        );
+    }
+    // At 120 columns nothing needs to go.
+    let app = sized(finished(Theme::default()), 120, 40);
+    let shown = claude_auth_tui::tui::keys::bar_entries(&app, 120);
+    assert!(shown.contains(&("p", "paste")) && shown.contains(&("s", "report")));
+}
+
+#[test]
+fn commands_to_check_by_hand_are_never_broken_across_lines() {
+    for width in [30u16, 44, 60, 100] {
+        let app = finished(Theme::default());
+        let lines: Vec<String> = view::detail::lines(&app, width)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let start = lines
+            .iter()
+            .position(|l| l == "Check it yourself")
+            .expect("a verify section");
+        let mut commands = 0;
+        for (i, line) in lines.iter().enumerate().skip(start + 1) {
+            if line.is_empty() {
+                break;
+            }
+            if let Some(command) = line.strip_prefix("  $ ") {
+                commands += 1;
+                // Whole, or cut with an ellipsis: never continued on the next line.
+                let next = lines.get(i + 1).map_or("", String::as_str);
+                assert!(
+                    next.starts_with("  $ ") || !next.starts_with("    "),
+                    "width {width}: {command:?} continues on {next:?}"
+                );
+            }
+        }
+        assert!(commands > 0, "{lines:#?}");
+    }
+}
+
+#[test]
+fn prose_under_check_it_yourself_is_not_shown_as_a_command() {
+    let mut app = finished(Theme::default());
+    let mut o = CheckOutcome::new(CheckId::Live);
+    o.find(
+        CauseId::CreditLow,
+        Status::Fail,
+        "credit balance is too low",
+    );
+    let o = o.finish("");
+    let index = app.rows.iter().position(|r| r.id == CheckId::Live).unwrap();
+    app.rows[index].state = claude_auth_tui::tui::app::CheckState::Done(o);
+    app.selected = index;
+    let lines: Vec<String> = view::detail::lines(&app, 100)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        !lines.iter().any(|l| l.starts_with("  $ Check")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("  Check the balance")),
+        "{lines:#?}"
+    );
+}
+
+/// The frame as text, with `>` before each line whose checklist row is drawn in reverse video
+/// (the selection, which must show without colour).
+fn text_with_reverse_marks(buffer: &Buffer) -> String {
+    use ratatui::style::Modifier;
+    let width = usize::from(buffer.area.width);
+    buffer
+        .content()
+        .chunks(width)
+        .map(|row| {
+            let reversed = row[0].symbol() == "│"
+                && row[1..20]
+                    .iter()
+                    .any(|c| c.modifier.contains(Modifier::REVERSED));
+            let line: String = row.iter().map(|c| c.symbol()).collect();
+            format!("{}{line}", if reversed { ">" } else { " " })
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn no_color_shows_the_selection_in_reverse_and_the_primary_cause_in_words() {
+    let mut app = sized(finished(Theme::plain()), 80, 24);
+    // Select a row that is not the primary cause: both must be told apart without colour.
+    app.selected = 0;
+    let terminal = draw(&app, 80, 24);
+    let marked = text_with_reverse_marks(terminal.backend().buffer());
+    let selected: Vec<&str> = marked.lines().filter(|l| l.starts_with('>')).collect();
+    assert_eq!(selected.len(), 1, "{marked}");
+    assert!(selected[0].contains("Claude Code CLI"), "{marked}");
+    let primary = marked
+        .lines()
+        .find(|l| l.contains("API key in this shell") && l.contains("│ ✗"))
+        .unwrap();
+    assert!(
+        primary.contains("cause"),
+        "the primary cause is named: {primary}"
+    );
+    assert!(
+        !marked.contains('◀'),
+        "no arrow that reads as a cursor:\n{marked}"
+    );
+    assert_eq!(colours(terminal.backend().buffer()), vec![]);
+    insta::assert_snapshot!("no_color_selection_80x24", marked);
+}
+
+#[test]
+fn the_key_input_counts_one_character() {
+    use claude_auth_tui::tui::modal::{KeyInput, Modal, SecretInput};
+    let mut app = sized(finished(Theme::default()), 80, 24);
+    let mut input = SecretInput::new();
+    input.paste("x");
+    app.modal = Some(Modal::KeyInput(KeyInput {
+        fix: FixId::ExportKey,
+        input,
+        error: None,
+        pending: None,
+    }));
+    let screen = text(draw(&app, 80, 24).backend().buffer());
+    assert!(screen.contains("1 character"), "{screen}");
+    assert!(!screen.contains("1 characters"), "{screen}");
 }

@@ -1677,7 +1677,10 @@ fn tab_moves_the_arrows_to_the_detail_pane_which_scrolls_line_by_line() {
     let mut app = finished();
     app.size = (80, 24);
     let selected = app.selected;
-    assert!(view::detail::max_scroll(&app) > 2, "the test needs a long detail");
+    assert!(
+        view::detail::max_scroll(&app) > 2,
+        "the test needs a long detail"
+    );
     update(&mut app, key(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Detail);
     update(&mut app, ch('j'));
@@ -1731,10 +1734,17 @@ fn a_demo_never_advises_about_the_real_home_and_s_says_it_does_not_save() {
     let effects = update(&mut app, ch('s'));
     assert!(effects.is_empty(), "{effects:?}");
     let status = app.status.as_ref().unwrap().text.clone();
-    assert!(status.contains("Not saved") && status.contains("demo"), "{status}");
+    assert!(
+        status.contains("Not saved") && status.contains("demo"),
+        "{status}"
+    );
     fix_flow::applied(&mut app, 0, Ok(applied(FixId::ExportKey, "e1")));
     let summary = claude_auth_tui::tui::summary::summary(&app);
-    for never in ["claude-auth-tui fix", "claude-auth-tui undo", "check --verbose"] {
+    for never in [
+        "claude-auth-tui fix",
+        "claude-auth-tui undo",
+        "check --verbose",
+    ] {
         assert!(!summary.contains(never), "{never:?} in a demo:\n{summary}");
     }
     assert!(summary.contains("without --demo"), "{summary}");
@@ -1751,7 +1761,10 @@ fn a_removed_file_is_said_to_be_removed_not_changed() {
     done.reload = None;
     fix_flow::applied(&mut app, 0, Ok(done));
     let text = app.status.as_ref().unwrap().text.clone();
-    assert!(text.contains("removed ~/.claude/.credentials.json"), "{text}");
+    assert!(
+        text.contains("removed ~/.claude/.credentials.json"),
+        "{text}"
+    );
     assert!(!text.contains("(removed) changed"), "{text}");
 }
 
