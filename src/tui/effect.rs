@@ -10,7 +10,8 @@ pub enum Effect {
     RunChecks { run_id: u64, checks: Vec<CheckId> },
     /// Work out a fix (after checking `input.key` against the API when `check_key`); the plan
     /// stays in the runtime and `Msg::FixPlanned` (or `Msg::KeyRejected`) comes back. `input`
-    /// may hold a key: its `Debug` masks it.
+    /// may hold a key: its `Debug` masks it. export-key without a key takes the key from the
+    /// profile line that sets it without `export` (key-not-exported).
     PlanFix {
         op: u64,
         fix: FixId,

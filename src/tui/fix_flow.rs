@@ -194,10 +194,35 @@ fn base_input(app: &App) -> FixInput {
     }
 }
 
-/// Starts a fix: export-key asks for the key first; every other fix is planned at once.
+/// Whether the selected check found the key written in a profile the shell has not loaded
+/// (key-not-exported): export-key then uses that line instead of asking for the key.
+fn key_is_in_a_profile(app: &App) -> bool {
+    app.selected_row()
+        .outcome()
+        .and_then(CheckOutcome::worst_finding)
+        .is_some_and(|f| f.cause == crate::ids::CauseId::KeyNotExported)
+}
+
+/// Starts a fix: export-key asks for the key first (unless a profile has it); every other fix
+/// is planned at once.
 pub fn start(app: &mut App, fix: FixId) -> Vec<Effect> {
     // The user is working on this check: its result stays in view when the fix re-runs it.
     app.manual_selection = true;
+    if fix == FixId::ExportKey && key_is_in_a_profile(app) {
+        // The key is written in a profile already: add `export` to that line (or say it is
+        // there), without asking for the key again. The runtime reads it from the file.
+        let op = app.next_op();
+        app.modal = Some(Modal::Working {
+            op,
+            label: "Reading the line that sets the key…".to_string(),
+        });
+        return vec![Effect::PlanFix {
+            op,
+            fix,
+            input: base_input(app),
+            check_key: false,
+        }];
+    }
     if fix == FixId::ExportKey {
         app.modal = Some(Modal::KeyInput(KeyInput {
             fix,

@@ -98,9 +98,32 @@ pub async fn plan_fix(
     let PlanRequest {
         op,
         fix,
-        input,
+        mut input,
         check_key,
     } = request;
+    if fix == FixId::ExportKey && input.key.is_none() {
+        match key_in_profile(&env) {
+            ProfileKey::Unexported(key) => input.key = Some(key),
+            ProfileKey::Exported { file, line } => {
+                let _ = tx.send(Msg::FixPlanned {
+                    op,
+                    result: Ok(already_exported(&env, &file, line)),
+                });
+                return;
+            }
+            ProfileKey::None => {
+                let _ = tx.send(Msg::FixPlanned {
+                    op,
+                    result: Err(FixError::NothingToDo(
+                        "no profile line sets ANTHROPIC_API_KEY any more; run the checks again \
+                         (r), or press f to paste a key"
+                            .to_string(),
+                    )),
+                });
+                return;
+            }
+        }
+    }
     let key_check = match (&input.key, check_key) {
         (Some(key), true) => {
             match crate::checks::live::validate_api_key(Arc::clone(&env), key, timeout).await {
@@ -147,6 +170,53 @@ pub async fn plan_fix(
         ))),
     };
     let _ = tx.send(Msg::FixPlanned { op, result });
+}
+
+/// The key a profile sets for ANTHROPIC_API_KEY, as the shell would read it.
+enum ProfileKey {
+    /// Set without `export`: the value, to write back with `export`.
+    Unexported(String),
+    /// Exported already: this shell was started before the line, or did not read the file.
+    Exported { file: PathBuf, line: usize },
+    None,
+}
+
+/// The last static line of a profile that sets ANTHROPIC_API_KEY.
+fn key_in_profile(env: &Environment) -> ProfileKey {
+    let last = crate::sources::profiles::scan_all(env)
+        .into_iter()
+        .filter(|a| {
+            a.var == "ANTHROPIC_API_KEY" && !a.commented && !a.dynamic && !a.value.is_empty()
+        })
+        .last();
+    match last {
+        Some(a) if a.exported => ProfileKey::Exported {
+            file: a.path,
+            line: a.line,
+        },
+        Some(a) => ProfileKey::Unexported(a.value),
+        None => ProfileKey::None,
+    }
+}
+
+/// Nothing to write: the line exports the key already; a new terminal (or `source`) has it.
+fn already_exported(env: &Environment, file: &Path, line: usize) -> PlanView {
+    let shown = env.display_path(file);
+    PlanView {
+        fix: FixId::ExportKey,
+        summary: format!(
+            "{shown} line {line} already exports ANTHROPIC_API_KEY: this shell was started \
+             before that line was there (or did not read {shown}). Open a new terminal, or run \
+             `source {shown}` here (c copies it), then start claude again."
+        ),
+        preview: String::new(),
+        notes: Vec::new(),
+        command: None,
+        interactive: false,
+        files: Vec::new(),
+        key_check: None,
+        url: Some(format!("source {shown}")),
+    }
 }
 
 /// Writes a plan's file edits (backup, journal, atomic writes) off the async threads.
