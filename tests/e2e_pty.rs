@@ -210,12 +210,18 @@ fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
-/// Asserts a clean exit, the alternate screen left, and the summary printed after it.
+/// Asserts a clean exit (status 0), the alternate screen left, and the summary printed after it.
 fn assert_restored_with_summary(session: &mut Session) {
+    assert_restored_with_status(session, 0);
+}
+
+/// Like `assert_restored_with_summary`, with the exit status shells expect (130 after Ctrl-C,
+/// 143 after SIGTERM).
+fn assert_restored_with_status(session: &mut Session, code: u32) {
     let status = session.wait_exit();
     let raw = session.raw();
     let text = String::from_utf8_lossy(&raw);
-    assert!(status.success(), "exit {status:?}:\n{text}");
+    assert_eq!(status.exit_code(), code, "exit {status:?}:\n{text}");
     let left = position(&raw, LEAVE_ALT_SCREEN).expect("the alternate screen was never left");
     let after = String::from_utf8_lossy(&raw[left..]);
     assert!(
@@ -302,7 +308,7 @@ fn ctrl_c_quits_cleanly() {
     let mut session = Session::start(&home, &["--offline"]);
     session.wait_for("the checklist with every check done", checks_done);
     session.send(b"\x03");
-    assert_restored_with_summary(&mut session);
+    assert_restored_with_status(&mut session, 130);
 }
 
 #[test]
@@ -316,7 +322,7 @@ fn sigterm_restores_the_terminal() {
         .status()
         .expect("kill");
     assert!(status.success());
-    assert_restored_with_summary(&mut session);
+    assert_restored_with_status(&mut session, 143);
 }
 
 #[test]
@@ -536,6 +542,7 @@ esac"#,
     let raw = String::from_utf8_lossy(&session.raw()).into_owned();
     assert!(raw.contains("LOGIN-OK"), "the login ran in this terminal");
 
+    session.wait_for("every check run again", checks_done);
     session.send(b"q");
     assert_restored_with_summary(&mut session);
     support::assert_no_leak(&String::from_utf8_lossy(&session.raw()));
@@ -565,4 +572,180 @@ fn opening_the_wizard_in_an_untrusted_folder_runs_nothing_from_it() {
         !marker.exists(),
         "opening the wizard ran the folder's apiKeyHelper"
     );
+}
+
+// ---- issue 13: every demo's fix succeeds, and a demo leaves nothing behind ----
+
+/// The lines of the header box (the first five rows).
+fn header_text(screen: &vt100::Screen) -> String {
+    screen.rows(0, COLS).take(5).collect::<Vec<_>>().join("\n")
+}
+
+/// Runs `--demo NAME` with its temp folder in a temp TMPDIR, applies a fix with `keys` (each
+/// step waits for `wait` before sending the next), and waits for a clean bill of health whose
+/// header agrees with it. Returns the session (still running) and the TMPDIR.
+fn demo_fix_succeeds(name: &str, steps: &[(&str, &[u8])]) -> (Session, tempfile::TempDir) {
+    let home = TempHome::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp_path = tmp.path().display().to_string();
+    let mut session = Session::start_with(&home, &["--demo", name], &[("TMPDIR", &tmp_path)]);
+    session.wait_for("the demo's diagnosis", |s| {
+        checks_done(s) && s.contents().contains("Primary cause")
+    });
+    for (wait, keys) in steps {
+        session.wait_for(wait, |s| s.contents().contains(wait));
+        session.send(keys);
+    }
+    // Every check runs again after the fix; then the screen must be all green.
+    session.wait_for("the fix applied and every check passing", |s| {
+        let text = s.contents();
+        checks_done(s) && text.contains("No problem found") && !text.contains("✗")
+    });
+    // Header, checklist and primary cause come from the same run: a credential is sent.
+    let header = header_text(session.output.lock().unwrap().parser.screen());
+    assert!(
+        !header.contains("Credential  none"),
+        "the checklist says no problem but the header says:\n{header}"
+    );
+    (session, tmp)
+}
+
+/// Quits, and checks the demo's temp folder is gone and the summary advises nothing about
+/// the real home.
+fn quit_demo(mut session: Session, tmp: &tempfile::TempDir) {
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
+    let raw = session.raw();
+    support::assert_no_leak(&String::from_utf8_lossy(&raw));
+    let left = position(&raw, LEAVE_ALT_SCREEN).expect("the alternate screen was left");
+    let summary = String::from_utf8_lossy(&raw[left..]).into_owned();
+    for never in ["claude-auth-tui fix ", "claude-auth-tui undo", "--offline"] {
+        assert!(
+            !summary.contains(never),
+            "{never:?} in a demo's summary:\n{summary}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "the demo left {left:?}");
+}
+
+const CONFIRM: &str = "yes, do it";
+
+#[test]
+fn demo_api_key_helper_failed_fix_succeeds_and_header_agrees() {
+    let (session, tmp) = demo_fix_succeeds(
+        "api-key-helper-failed",
+        &[("Primary cause", b"f"), (CONFIRM, b"y")],
+    );
+    assert!(session.screen_text().contains("OAuth login"));
+    quit_demo(session, &tmp);
+}
+
+#[test]
+fn demo_key_not_exported_fix_adds_export_without_asking_for_the_key() {
+    let (session, tmp) = demo_fix_succeeds(
+        "key-not-exported",
+        &[("Primary cause", b"1"), ("+export ANTHROPIC_API_KEY", b"y")],
+    );
+    assert!(
+        session
+            .screen_text()
+            .contains("as a new terminal will see it")
+    );
+    quit_demo(session, &tmp);
+}
+
+#[test]
+fn demo_key_invalid_fix_with_a_typed_key_succeeds() {
+    let key = format!("\x1b[200~{FAKE_KEY}\x1b[201~");
+    let (session, tmp) = demo_fix_succeeds(
+        "key-invalid",
+        &[
+            ("Primary cause", b"1"),
+            ("Paste your Anthropic API key", key.as_bytes()),
+            ("ends in …AbCd", b"\r"),
+            (CONFIRM, b"y"),
+        ],
+    );
+    quit_demo(session, &tmp);
+}
+
+#[test]
+fn demo_oauth_expired_relogin_succeeds() {
+    let (session, tmp) =
+        demo_fix_succeeds("oauth-expired", &[("Primary cause", b"1"), (CONFIRM, b"y")]);
+    quit_demo(session, &tmp);
+}
+
+#[test]
+fn demo_credentials_corrupt_relogin_succeeds() {
+    let (session, tmp) = demo_fix_succeeds(
+        "credentials-corrupt",
+        &[("Primary cause", b"2"), (CONFIRM, b"y")],
+    );
+    quit_demo(session, &tmp);
+}
+
+#[test]
+fn demo_settings_override_drop_override_succeeds() {
+    let (session, tmp) = demo_fix_succeeds(
+        "settings-override",
+        &[("Primary cause", b"1"), (CONFIRM, b"y")],
+    );
+    quit_demo(session, &tmp);
+}
+
+#[test]
+fn demo_env_shadows_login_silence_succeeds() {
+    let (session, tmp) = demo_fix_succeeds(
+        "env-shadows-login",
+        &[("Primary cause", b"1"), (CONFIRM, b"y")],
+    );
+    quit_demo(session, &tmp);
+}
+
+#[test]
+fn demo_key_not_approved_approve_succeeds() {
+    let (session, tmp) = demo_fix_succeeds(
+        "key-not-approved",
+        &[("Primary cause", b"1"), (CONFIRM, b"y")],
+    );
+    quit_demo(session, &tmp);
+}
+
+#[test]
+fn demo_base_url_invalid_drop_override_succeeds() {
+    let (session, tmp) = demo_fix_succeeds(
+        "base-url-invalid",
+        &[("Primary cause", b"1"), (CONFIRM, b"y")],
+    );
+    quit_demo(session, &tmp);
+}
+
+#[test]
+fn a_demo_cleans_up_after_sighup() {
+    let home = TempHome::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp_path = tmp.path().display().to_string();
+    let mut session = Session::start_with(
+        &home,
+        &["--demo", "oauth-expired"],
+        &[("TMPDIR", &tmp_path)],
+    );
+    session.wait_for("the demo's diagnosis", checks_done);
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "the demo's folder"
+    );
+    let pid = session.child.process_id().expect("pid");
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let status = session.wait_exit();
+    assert_eq!(status.exit_code(), 129, "{status:?}");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "the demo left {left:?}");
 }

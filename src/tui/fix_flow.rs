@@ -200,7 +200,11 @@ fn key_is_in_a_profile(app: &App) -> bool {
     app.selected_row()
         .outcome()
         .and_then(CheckOutcome::worst_finding)
-        .is_some_and(|f| f.cause == crate::ids::CauseId::KeyNotExported)
+        // A key only in another shell's profile ("zsh does not read it") is not this case:
+        // the key input asks for it and export-key saves it where this shell reads it.
+        .is_some_and(|f| {
+            f.cause == crate::ids::CauseId::KeyNotExported && !f.summary.contains("does not read")
+        })
 }
 
 /// Starts a fix: export-key asks for the key first (unless a profile has it); every other fix

@@ -101,9 +101,13 @@ pub async fn plan_fix(
         mut input,
         check_key,
     } = request;
+    let mut from_profile = false;
     if fix == FixId::ExportKey && input.key.is_none() {
         match key_in_profile(&env) {
-            ProfileKey::Unexported(key) => input.key = Some(key),
+            ProfileKey::Unexported(key) => {
+                input.key = Some(key);
+                from_profile = true;
+            }
             ProfileKey::Exported { file, line } => {
                 let _ = tx.send(Msg::FixPlanned {
                     op,
@@ -125,6 +129,8 @@ pub async fn plan_fix(
         }
     }
     let key_check = match (&input.key, check_key) {
+        // The key already in the profile: nothing new to check.
+        _ if from_profile => None,
         (Some(key), true) => {
             match crate::checks::live::validate_api_key(Arc::clone(&env), key, timeout).await {
                 Ok(summary) => Some(format!(
@@ -139,7 +145,7 @@ pub async fn plan_fix(
             }
         }
         (Some(_), false) => {
-            Some("The key was not checked against the API (--offline).".to_string())
+            Some("The key was not checked against the API (the checks run offline).".to_string())
         }
         (None, _) => None,
     };
@@ -177,7 +183,10 @@ enum ProfileKey {
     /// Set without `export`: the value, to write back with `export`.
     Unexported(String),
     /// Exported already: this shell was started before the line, or did not read the file.
-    Exported { file: PathBuf, line: usize },
+    Exported {
+        file: PathBuf,
+        line: usize,
+    },
     None,
 }
 
@@ -186,7 +195,11 @@ fn key_in_profile(env: &Environment) -> ProfileKey {
     let last = crate::sources::profiles::scan_all(env)
         .into_iter()
         .filter(|a| {
-            a.var == "ANTHROPIC_API_KEY" && !a.commented && !a.dynamic && !a.value.is_empty()
+            a.var == "ANTHROPIC_API_KEY"
+                && !a.commented
+                && !a.dynamic
+                && !a.value.is_empty()
+                && (a.read_by_login_shell || !a.exported)
         })
         .last();
     match last {
