@@ -749,3 +749,92 @@ fn a_demo_cleans_up_after_sighup() {
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "the demo left {left:?}");
 }
+
+/// Connections to the silent API: open now, accepted in all.
+#[derive(Default)]
+struct Connections {
+    open: std::sync::atomic::AtomicUsize,
+    accepted: std::sync::atomic::AtomicUsize,
+}
+
+/// A stand-in API on 127.0.0.1 that never answers; counts the connections.
+fn silent_api() -> (String, Arc<Connections>) {
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let conns = Arc::new(Connections::default());
+    let counter = Arc::clone(&conns);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let counter = Arc::clone(&counter);
+            counter.open.fetch_add(1, Ordering::SeqCst);
+            counter.accepted.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                // Read (and never answer) until the client goes away.
+                while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
+                counter.open.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    });
+    (url, conns)
+}
+
+#[test]
+fn a_waiting_check_names_its_address_and_limit_and_r_never_piles_up_requests() {
+    use std::sync::atomic::Ordering;
+    let home = TempHome::new();
+    let (url, conns) = silent_api();
+    let mut session = Session::start_with(
+        &home,
+        &[],
+        &[
+            ("ANTHROPIC_API_KEY", FAKE_KEY),
+            ("ANTHROPIC_BASE_URL", &url),
+        ],
+    );
+    session.wait_for("the live check waiting", |s| {
+        row_of(s, CheckId::Live).is_some()
+    });
+    let live = CheckId::ALL
+        .iter()
+        .position(|c| *c == CheckId::Live)
+        .unwrap();
+    for _ in 0..CheckId::ALL.len() {
+        session.send(b"k");
+    }
+    for _ in 0..live {
+        session.send(b"j");
+    }
+    session.wait_for("the address, the time so far and the limit", |s| {
+        let text = s.contents();
+        text.contains(&format!("Waiting for {url} to answer")) && text.contains("of 10 s")
+    });
+    let waited = |what: &str, done: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !done() {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "{what}: {} open, {} in all",
+                conns.open.load(Ordering::SeqCst),
+                conns.accepted.load(Ordering::SeqCst)
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    };
+    waited("the first request", &|| {
+        conns.open.load(Ordering::SeqCst) >= 1
+    });
+    for _ in 0..20 {
+        session.send(b"r");
+    }
+    // Each `r` cancels the run in flight: the re-run's request arrives and the old ones close
+    // (without cancelling, all of them stay open until the 10 s limit).
+    waited("one request at a time", &|| {
+        conns.accepted.load(Ordering::SeqCst) >= 2 && conns.open.load(Ordering::SeqCst) <= 1
+    });
+    session.send(b"q");
+    let status = session.wait_exit();
+    assert_eq!(status.exit_code(), 0);
+}

@@ -120,11 +120,23 @@ async fn dispatch(id: CheckId, ctx: Arc<CheckCtx>) -> CheckOutcome {
     }
 }
 
+/// Aborts a spawned task when dropped.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Runs one check in its own task with its time limit. Never panics, never errs.
 pub async fn run_check(id: CheckId, ctx: Arc<CheckCtx>) -> CheckOutcome {
     let started = Instant::now();
     let limit = time_limit(id, &ctx.opts);
     let task = tokio::spawn(dispatch(id, ctx));
+    // The check stops with its caller (a re-run in the wizard cancels the one in flight) and
+    // at its time limit, instead of running on in the background with its request open.
+    let _stop = AbortOnDrop(task.abort_handle());
     let mut outcome = match tokio::time::timeout(limit, task).await {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(join_error)) => {

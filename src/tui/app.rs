@@ -29,6 +29,9 @@ pub struct CheckRow {
     pub state: CheckState,
     /// The run whose result this row waits for; other runs' results are stale.
     pub run_id: u64,
+    /// Spinner ticks (`runtime::TICK` apart) since this run of the check started: the
+    /// elapsed time shown while it waits.
+    pub ticks: u32,
 }
 
 impl CheckRow {
@@ -239,6 +242,8 @@ pub struct App {
     pub view_label: Option<String>,
     /// The checks run offline: a new key is not checked against the API.
     pub offline: bool,
+    /// How long the live check waits for the API, in seconds (shown while it waits).
+    pub live_limit_secs: u64,
     /// Fixes applied in this session.
     pub applied: Vec<AppliedFix>,
     /// Whether the undo journal has a fix to take back (from this session or before it).
@@ -262,6 +267,7 @@ impl App {
                     id,
                     state: CheckState::Pending,
                     run_id: 0,
+                    ticks: 0,
                 })
                 .collect(),
             selected: 0,
@@ -284,6 +290,7 @@ impl App {
             status: None,
             view_label: None,
             offline: false,
+            live_limit_secs: 10,
             applied: Vec::new(),
             can_undo: false,
             next_op: 0,
@@ -378,6 +385,7 @@ impl App {
             };
             row.state = CheckState::Running { previous };
             row.run_id = run_id;
+            row.ticks = 0;
         }
         run_id
     }

@@ -13,13 +13,17 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Ctrl-S: classify what was pasted. An empty input stays open.
+/// Ctrl-S: classify what was pasted. An empty input stays open and the status line says why.
 pub fn submit(app: &mut App) -> Vec<Effect> {
     let Some(Modal::PasteInput(input)) = &app.modal else {
         return Vec::new();
     };
     let text = input.text();
     if text.trim().is_empty() {
+        app.status = Some(crate::tui::app::StatusLine::new(
+            crate::tui::modal::Tone::Info,
+            "Nothing to explain yet: paste or type the error message, then press Ctrl-S.",
+        ));
         return Vec::new();
     }
     let classification = classify::classify(&text);

@@ -39,7 +39,15 @@ struct World {
     opts: CheckOptions,
     plan: PlanSlot,
     last_ctx: CtxSlot,
+    /// Each check's newest run and its task: re-running a check cancels the run in flight, so
+    /// pressing `r` many times never piles up requests.
+    inflight: Inflight,
 }
+
+/// Check → (run id, its task once spawned).
+type Inflight = Arc<
+    std::sync::Mutex<std::collections::HashMap<CheckId, (u64, Option<tokio::task::AbortHandle>)>>,
+>;
 
 impl World {
     fn env(&self) -> Arc<Environment> {
@@ -93,6 +101,7 @@ pub async fn run(
     let mut app = App::new(theme);
     app.demo = demo;
     app.offline = opts.offline;
+    app.live_limit_secs = opts.timeout.as_secs();
     // Signal handlers first: once the terminal is raw, SIGTERM must not kill us mid-screen.
     let mut signals = Signals::new()?;
 
@@ -110,6 +119,7 @@ pub async fn run(
         opts,
         plan: PlanSlot::default(),
         last_ctx: CtxSlot::default(),
+        inflight: Inflight::default(),
     };
 
     let size = screen.term.size().context("reading the terminal size")?;
@@ -499,6 +509,15 @@ fn spawn_run(
     let opts = world.opts;
     let last_ctx = Arc::clone(&world.last_ctx);
     let tx = tx.clone();
+    // This run is now the one each of its checks belongs to: older runs in flight stop.
+    if let Ok(mut inflight) = world.inflight.lock() {
+        for id in &checks {
+            if let Some((_, Some(task))) = inflight.insert(*id, (run_id, None)) {
+                task.abort();
+            }
+        }
+    }
+    let inflight = Arc::clone(&world.inflight);
     tasks.spawn(async move {
         let ctx = match tokio::task::spawn_blocking(move || CheckCtx::new(env, opts)).await {
             Ok(ctx) => Arc::new(ctx),
@@ -536,11 +555,19 @@ fn spawn_run(
             let ctx = Arc::clone(&ctx);
             let tx = tx.clone();
             let known = Arc::clone(&known);
-            running.spawn(async move {
+            let Ok(mut inflight) = inflight.lock() else {
+                return;
+            };
+            // A newer run of this check started meanwhile: this one has nothing to do.
+            let Some(entry) = inflight.get_mut(&id).filter(|(run, _)| *run == run_id) else {
+                continue;
+            };
+            let task = running.spawn(async move {
                 let mut outcome = checks::run_check(id, ctx).await;
                 scrub(&mut outcome, &known);
                 let _ = tx.send(Msg::CheckFinished { run_id, outcome });
             });
+            entry.1 = Some(task);
         }
         while running.join_next().await.is_some() {}
     });

@@ -50,6 +50,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if app.is_animating() {
                 app.spinner = (app.spinner + 1) % crate::tui::app::SPINNER.len();
             }
+            for row in app.rows.iter_mut().filter(|r| r.is_running()) {
+                row.ticks = row.ticks.saturating_add(1);
+            }
             Vec::new()
         }
         Msg::UndoAvailable(available) => {

@@ -87,7 +87,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
             out.extend(wrap(
                 &[
                     Span::styled(app.spinner_frame(), theme.running()),
-                    Span::styled(" Checking…", theme.running()),
+                    Span::styled(format!(" {}", waiting_for(app, row)), theme.running()),
                 ],
                 width,
                 2,
@@ -146,6 +146,23 @@ fn clip(text: &str, width: usize) -> (String, bool) {
     }
     out.push('…');
     (out, true)
+}
+
+/// What a running check waits for: the live check names the address, the time so far and
+/// the limit ("Waiting for http://… to answer: 4.2 s of 10 s").
+#[must_use]
+pub fn waiting_for(app: &App, row: &crate::tui::app::CheckRow) -> String {
+    let tenths = u64::from(row.ticks)
+        * u64::try_from(crate::tui::runtime::TICK.as_millis()).unwrap_or(100)
+        / 100;
+    let elapsed = format!("{}.{} s", tenths / 10, tenths % 10);
+    match (row.id, &app.header) {
+        (crate::ids::CheckId::Live, Some(header)) => format!(
+            "Waiting for {} to answer: {elapsed} of {} s",
+            header.endpoint, app.live_limit_secs
+        ),
+        _ => format!("Checking… {elapsed}"),
+    }
 }
 
 fn heading(app: &App, out: &mut Vec<Line<'static>>, text: &'static str) {

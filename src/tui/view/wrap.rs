@@ -88,6 +88,24 @@ fn tokens(text: &str) -> Vec<&str> {
     if start < text.len() {
         out.push(&text[start..]);
     }
+    // A long path breaks after a `/` rather than in the middle of a name.
+    out.into_iter().flat_map(split_after_slashes).collect()
+}
+
+/// `~/project/.claude/settings.json` → `~/`, `project/`, `.claude/`, `settings.json`.
+fn split_after_slashes(word: &str) -> Vec<&str> {
+    if word.starts_with(' ') || !word.contains('/') {
+        return vec![word];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in word.char_indices() {
+        if c == '/' && i + 1 < word.len() && !word[i + 1..].starts_with('/') {
+            out.push(&word[start..=i]);
+            start = i + 1;
+        }
+    }
+    out.push(&word[start..]);
     out
 }
 
@@ -140,6 +158,15 @@ mod tests {
         let lines = wrap(&spans, 8, 0);
         assert_eq!(text(&lines), vec!["see", "abcdefgh", "ijklmnop"]);
         assert_eq!(lines[1].spans[0].style, bold);
+    }
+
+    #[test]
+    fn long_paths_break_after_a_slash() {
+        let spans = [Span::raw("see ~/project/.claude/settings.json:3 now")];
+        assert_eq!(
+            text(&wrap(&spans, 22, 2)),
+            vec!["see ~/project/.claude/", "  settings.json:3 now"]
+        );
     }
 
     #[test]
