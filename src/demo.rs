@@ -322,16 +322,20 @@ pub async fn prepare(name: &str) -> anyhow::Result<DemoSetup> {
     })
 }
 
-/// `--demo [NAME]`: prepares the demo, runs the wizard over it, and cleans up. Returns the
-/// summary to print.
+/// `--demo [NAME]`: prepares the demo, runs the wizard over it in `theme` (the user's colour
+/// choice, read from the real environment), and cleans up. Returns the summary to print.
 ///
 /// # Errors
 /// An unknown demo, or a terminal that cannot be set up.
-pub async fn run(name: Option<&str>, opts: CheckOptions) -> anyhow::Result<crate::tui::Finished> {
+pub async fn run(
+    name: Option<&str>,
+    opts: CheckOptions,
+    theme: crate::tui::theme::Theme,
+) -> anyhow::Result<crate::tui::Finished> {
     let setup = prepare(name.unwrap_or(DEFAULT_DEMO)).await?;
     let opts = setup.options(opts);
     let env = Arc::new(setup.env.clone());
-    let finished = crate::tui::runtime::run(env, opts, Some(setup.name.to_string())).await;
+    let finished = crate::tui::runtime::run(env, opts, Some((setup.name.to_string(), theme))).await;
     drop(setup);
     finished
 }

@@ -173,7 +173,10 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
                     print(&claude_auth_tui::demo::list_text())?;
                     return Ok(0);
                 }
-                Some(name) => claude_auth_tui::demo::run(Some(name), opts).await?,
+                Some(name) => {
+                    let theme = claude_auth_tui::tui::theme::Theme::from_env(&env);
+                    claude_auth_tui::demo::run(Some(name), opts, theme).await?
+                }
                 None => claude_auth_tui::tui::run(env, opts).await?,
             };
             // The terminal may be gone (SIGHUP): the summary then has nowhere to go.

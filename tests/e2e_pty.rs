@@ -838,3 +838,19 @@ fn a_waiting_check_names_its_address_and_limit_and_r_never_piles_up_requests() {
     let status = session.wait_exit();
     assert_eq!(status.exit_code(), 0);
 }
+
+#[test]
+fn a_demo_honours_no_color_and_still_shows_the_selection() {
+    let home = TempHome::new();
+    let mut session = Session::start_with(&home, &["--demo", "key-invalid"], &[("NO_COLOR", "1")]);
+    session.wait_for("the demo's diagnosis, a row selected", |s| {
+        checks_done(s) && selected(s).is_some()
+    });
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
+    let raw = String::from_utf8_lossy(&session.raw()).into_owned();
+    assert!(
+        !raw.contains("38;5;") && !raw.contains("48;5;"),
+        "colour codes with NO_COLOR set"
+    );
+}

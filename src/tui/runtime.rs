@@ -90,13 +90,12 @@ pub struct Finished {
 pub async fn run(
     env: Arc<Environment>,
     opts: CheckOptions,
-    demo: Option<String>,
+    demo: Option<(String, Theme)>,
 ) -> anyhow::Result<Finished> {
-    // A demo's environment is made up: the user's NO_COLOR comes from the real one.
-    let theme = if demo.is_some() {
-        Theme::from_process()
-    } else {
-        Theme::from_env(&env)
+    // A demo's environment is made up: its colours follow the user's (`NO_COLOR`, `--color`).
+    let (demo, theme) = match demo {
+        Some((name, theme)) => (Some(name), theme),
+        None => (None, Theme::from_env(&env)),
     };
     let mut app = App::new(theme);
     app.demo = demo;

@@ -26,14 +26,6 @@ impl Theme {
         }
     }
 
-    /// From this process's own `NO_COLOR` (a demo's environment is made up).
-    #[must_use]
-    pub fn from_process() -> Self {
-        Self {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
-    }
-
     #[must_use]
     pub fn plain() -> Self {
         Self { color: false }

@@ -194,14 +194,14 @@ enum ProfileKey {
 fn key_in_profile(env: &Environment) -> ProfileKey {
     let last = crate::sources::profiles::scan_all(env)
         .into_iter()
-        .filter(|a| {
+        .rev()
+        .find(|a| {
             a.var == "ANTHROPIC_API_KEY"
                 && !a.commented
                 && !a.dynamic
                 && !a.value.is_empty()
                 && (a.read_by_login_shell || !a.exported)
-        })
-        .last();
+        });
     match last {
         Some(a) if a.exported => ProfileKey::Exported {
             file: a.path,
@@ -311,7 +311,8 @@ fn exported_by(plan: &PendingPlan, env: &Environment) -> Option<(String, String)
     let edited: Vec<&Path> = plan.plan.edits.iter().map(|e| e.path.as_path()).collect();
     crate::sources::profiles::scan_all(env)
         .into_iter()
-        .filter(|a| {
+        .rev()
+        .find(|a| {
             edited.contains(&a.path.as_path())
                 && VARS.contains(&a.var.as_str())
                 && a.exported
@@ -319,7 +320,6 @@ fn exported_by(plan: &PendingPlan, env: &Environment) -> Option<(String, String)
                 && !a.dynamic
                 && !a.value.is_empty()
         })
-        .last()
         .map(|a| (a.var, a.value))
 }
 
