@@ -202,8 +202,12 @@ fn key_is_in_a_profile(app: &App) -> bool {
         .and_then(CheckOutcome::worst_finding)
         // A key only in another shell's profile ("zsh does not read it") is not this case:
         // the key input asks for it and export-key saves it where this shell reads it.
+        // The shell-env check words those two cases so: "set without `export` at ~/.zshrc:4"
+        // and "exported at ~/.bashrc:3, but not in this shell".
         .is_some_and(|f| {
-            f.cause == crate::ids::CauseId::KeyNotExported && !f.summary.contains("does not read")
+            f.cause == crate::ids::CauseId::KeyNotExported
+                && (f.summary.contains("without `export` at")
+                    || f.summary.contains("is exported at"))
         })
 }
 

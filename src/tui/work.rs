@@ -145,7 +145,7 @@ pub async fn plan_fix(
             }
         }
         (Some(_), false) => {
-            Some("The key was not checked against the API (the checks run offline).".to_string())
+            Some("The key was not checked against the API (--offline).".to_string())
         }
         (None, _) => None,
     };

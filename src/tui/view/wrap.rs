@@ -94,13 +94,15 @@ fn tokens(text: &str) -> Vec<&str> {
 
 /// `~/project/.claude/settings.json` → `~/`, `project/`, `.claude/`, `settings.json`.
 fn split_after_slashes(word: &str) -> Vec<&str> {
-    if word.starts_with(' ') || !word.contains('/') {
+    // Short paths (`~/.zshrc:4`) stay whole: they move to the next line instead.
+    if word.starts_with(' ') || !word.contains('/') || word.width() <= 20 {
         return vec![word];
     }
     let mut out = Vec::new();
     let mut start = 0;
     for (i, c) in word.char_indices() {
-        if c == '/' && i + 1 < word.len() && !word[i + 1..].starts_with('/') {
+        // Not after a leading `~/`, `./` or `/`, nor inside `//`.
+        if c == '/' && i >= 2 && i + 1 < word.len() && !word[i + 1..].starts_with('/') {
             out.push(&word[start..=i]);
             start = i + 1;
         }
