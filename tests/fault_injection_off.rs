@@ -44,11 +44,13 @@ fn the_fault_variable_is_ignored_by_a_default_build() {
 #[test]
 fn the_fault_names_are_not_in_the_default_binary() {
     let binary = std::fs::read(env!("CARGO_BIN_EXE_claude-auth-tui")).unwrap();
-    for needle in ["CLAUDE_AUTH_TUI_FAULT", "abort-after-backup", "after-first-write"] {
+    for needle in [
+        "CLAUDE_AUTH_TUI_FAULT",
+        "abort-after-backup",
+        "after-first-write",
+    ] {
         assert!(
-            !binary
-                .windows(needle.len())
-                .any(|w| w == needle.as_bytes()),
+            !binary.windows(needle.len()).any(|w| w == needle.as_bytes()),
             "{needle} is in the shipped binary"
         );
     }

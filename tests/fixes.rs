@@ -156,7 +156,9 @@ fn undo_refuses_after_change(env: &Environment, fix: FixId, input: &FixInput) {
 /// planned.
 fn interrupted_apply_loses_nothing(env: &Environment, fix: FixId, input: &FixInput) {
     if !cfg!(feature = "fault-injection") {
-        eprintln!("fault not injected: run `cargo test --all-features` to test interrupted applies");
+        eprintln!(
+            "fault not injected: run `cargo test --all-features` to test interrupted applies"
+        );
         return;
     }
     let plan = fixes::plan(fix, env, input).expect("plan");

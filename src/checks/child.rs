@@ -79,7 +79,10 @@ pub async fn run_bounded(
         Err(_) => {
             // Ask politely first, then end whatever is left; reap the child either way.
             group.signal(Signal::Term);
-            if tokio::time::timeout(TERM_GRACE, child.wait()).await.is_err() {
+            if tokio::time::timeout(TERM_GRACE, child.wait())
+                .await
+                .is_err()
+            {
                 group.signal(Signal::Kill);
             }
             group.signal(Signal::Kill);

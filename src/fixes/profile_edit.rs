@@ -2,6 +2,7 @@
 //! every line keeps its own ending, and a file without a final newline keeps lacking one.
 
 use crate::env::Environment;
+use crate::files;
 use crate::sources::profiles::{self, Assignment, ShellKind};
 use std::path::{Path, PathBuf};
 
@@ -127,14 +128,17 @@ pub fn default_profile(env: &Environment) -> (PathBuf, ShellKind) {
         Some(ShellKind::Zsh) => (candidate(env, ShellKind::Zsh, ".zshrc"), ShellKind::Zsh),
         Some(ShellKind::Bash) => {
             let bash_profile = env.home().join(".bash_profile");
-            let loads_bashrc = std::fs::read(&bash_profile).ok().is_some_and(|bytes| {
-                let lines = Lines::parse(&bytes);
-                (0..lines.lines.len()).any(|i| {
-                    lines
-                        .text(i)
-                        .is_some_and(|l| !l.trim_start().starts_with('#') && l.contains(".bashrc"))
-                })
-            });
+            let loads_bashrc = files::read_bytes(&bash_profile, files::MAX_FILE_BYTES)
+                .ok()
+                .flatten()
+                .is_some_and(|file| {
+                    let lines = Lines::parse(&file.bytes);
+                    (0..lines.lines.len()).any(|i| {
+                        lines.text(i).is_some_and(|l| {
+                            !l.trim_start().starts_with('#') && l.contains(".bashrc")
+                        })
+                    })
+                });
             if bash_profile.is_file() && !loads_bashrc {
                 (bash_profile, ShellKind::Bash)
             } else {
