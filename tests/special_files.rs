@@ -216,7 +216,10 @@ fn profiles_in_check_and_export_key() {
         assert!(!out.status.success(), "{what}: export-key refused: {text}");
         assert_named(&text, kind, &what);
         assert!(
-            !home.home().join(".claude-auth-tui/journal.json").exists(),
+            !home
+                .home()
+                .join(".local/state/claude-auth-tui/journal.json")
+                .exists(),
             "{what}: nothing journaled"
         );
     }
@@ -225,18 +228,24 @@ fn profiles_in_check_and_export_key() {
 #[test]
 fn undo_journal() {
     for kind in ALL {
-        let home = TempHome::new();
-        kind.make(&home.home().join(".claude-auth-tui/journal.json"));
-        // `undo --list` only has to finish; `undo` must refuse and say why.
-        let mut cmd = home.command();
-        cmd.args(["undo", "--list"]);
-        run(cmd, "", &format!("journal as {kind:?}, undo --list"));
-        let what = format!("journal as {kind:?}, undo --yes");
-        let mut cmd = home.command();
-        cmd.args(["undo", "--yes"]);
-        let (out, text) = run(cmd, "", &what);
-        assert!(!out.status.success(), "{what}: {text}");
-        assert_named(&text, kind, &what);
+        // The journal in the state folder, and an older version's journal still read in place.
+        for rel in [
+            ".local/state/claude-auth-tui/journal.json",
+            ".claude-auth-tui/journal.json",
+        ] {
+            let home = TempHome::new();
+            kind.make(&home.home().join(rel));
+            // `undo --list` only has to finish; `undo` must refuse and say why.
+            let mut cmd = home.command();
+            cmd.args(["undo", "--list"]);
+            run(cmd, "", &format!("{rel} as {kind:?}, undo --list"));
+            let what = format!("{rel} as {kind:?}, undo --yes");
+            let mut cmd = home.command();
+            cmd.args(["undo", "--yes"]);
+            let (out, text) = run(cmd, "", &what);
+            assert!(!out.status.success(), "{what}: {text}");
+            assert_named(&text, kind, &what);
+        }
     }
 }
 
@@ -251,7 +260,7 @@ fn undo_backup() {
             .env("SHELL", "/bin/zsh");
         let (out, text) = run(cmd, &format!("{FAKE_API_KEY}\n"), "export-key");
         assert!(out.status.success(), "{text}");
-        let backup = std::fs::read_dir(home.home().join(".claude-auth-tui/backups"))
+        let backup = std::fs::read_dir(home.home().join(".local/state/claude-auth-tui/backups"))
             .unwrap()
             .next()
             .unwrap()
