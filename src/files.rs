@@ -2,11 +2,18 @@
 //! encodings. Every problem becomes a value with a plain-words description.
 
 use std::fs;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 /// Files larger than this are not read: credentials, settings and profiles are small.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The largest file a fix reads, changes or backs up (`~/.claude.json` of a heavy user can be
+/// tens of MB).
+pub const MAX_EDITED_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The largest undo journal read.
+pub const MAX_JOURNAL_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A text file as read, or why it could not be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,8 +48,8 @@ impl FileRead {
     }
 }
 
-/// Reads a text file with a size limit. Directories, FIFOs, sockets and devices are refused
-/// before opening, so nothing blocks.
+/// Reads a text file with the default size limit. Directories, FIFOs, sockets and devices are
+/// refused without blocking.
 #[must_use]
 pub fn read_text(path: &Path) -> FileRead {
     read_text_limited(path, MAX_FILE_BYTES)
@@ -51,47 +58,208 @@ pub fn read_text(path: &Path) -> FileRead {
 /// Like [`read_text`] with an explicit limit.
 #[must_use]
 pub fn read_text_limited(path: &Path, limit: u64) -> FileRead {
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
+    match read_bytes(path, limit) {
+        Ok(None) => FileRead::Missing,
+        Err(e) => FileRead::Problem(e.to_string()),
+        Ok(Some(file)) => {
+            let (text, utf8) = decode(&file.bytes);
+            FileRead::Text(TextFile {
+                text,
+                utf8,
+                mode: file.mode,
+            })
+        }
+    }
+}
+
+/// Why a file could not be read. Its `Display` is plain words that follow the file's name
+/// ("~/.bashrc is a directory, not a file").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// A directory, FIFO, socket or device: never opened for reading, never waited on.
+    NotRegular(&'static str),
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    /// The size passed the limit while being read (a file still being written, a special file
+    /// that claims size 0).
+    Grew {
+        limit: u64,
+    },
+    DanglingLink,
+    Io(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotRegular(what) => write!(f, "{what}"),
+            Self::TooLarge { size, limit } => write!(
+                f,
+                "is too large to be what it should be ({size} bytes; limit {limit})"
+            ),
+            Self::Grew { limit } => write!(f, "grew past the {limit}-byte limit while being read"),
+            Self::DanglingLink => write!(f, "is a symbolic link to nothing"),
+            Self::Io(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl From<ReadError> for std::io::Error {
+    fn from(e: ReadError) -> Self {
+        Self::other(e.to_string())
+    }
+}
+
+/// A whole file's bytes and its permission bits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BytesFile {
+    pub bytes: Vec<u8>,
+    pub mode: Option<u32>,
+}
+
+/// Reads a regular file of at most `limit` bytes; `Ok(None)` when it does not exist. The one
+/// reader for every file the tool reads (settings, credentials, profiles, CA bundles, the
+/// journal, backups, files a fix is about to change).
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Option<BytesFile>, ReadError> {
+    let Some(OpenFile { file, meta }) = open_regular(path)? else {
+        return Ok(None);
+    };
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The size may grow between fstat and read: still never read more than the limit.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Io(describe_io_error(&e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::Grew { limit });
+    }
+    Ok(Some(BytesFile {
+        bytes,
+        mode: mode_of(&meta),
+    }))
+}
+
+/// A regular file opened for reading, and its metadata (taken from the open file).
+#[derive(Debug)]
+pub struct OpenFile {
+    pub file: fs::File,
+    pub meta: fs::Metadata,
+}
+
+/// Opens a regular file for reading, without a size limit, for readers that stream (such as
+/// `~/.claude.json`): FIFOs, devices, sockets and directories are refused without blocking;
+/// `Ok(None)` when it does not exist.
+///
+/// Two steps, so that neither a special file nor a swap between them gets through: the path is
+/// looked at first (a device is never even opened), then opened with `O_NONBLOCK` (opening a
+/// FIFO does not wait for a writer) and the open file itself is checked. `O_NONBLOCK` changes
+/// nothing for reading a regular file.
+pub fn open_regular(path: &Path) -> Result<Option<OpenFile>, ReadError> {
+    match fs::metadata(path) {
+        Ok(meta) => refuse_special(&meta)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             // A dangling symlink is "missing" to the CLI too, but say so.
             return match fs::symlink_metadata(path) {
-                Ok(_) => FileRead::Problem("is a symbolic link to nothing".to_string()),
-                Err(_) => FileRead::Missing,
+                Ok(_) => Err(ReadError::DanglingLink),
+                Err(_) => Ok(None),
             };
         }
-        Err(e) => return FileRead::Problem(describe_io_error(&e)),
-    };
-    if meta.is_dir() {
-        return FileRead::Problem("is a directory, not a file".to_string());
+        Err(e) => return Err(ReadError::Io(describe_io_error(&e))),
     }
-    if !meta.is_file() {
-        return FileRead::Problem("is not a regular file (a FIFO, socket or device)".to_string());
-    }
-    if meta.len() > limit {
-        return FileRead::Problem(format!(
-            "is too large to be what it should be ({} bytes; limit {limit})",
-            meta.len()
-        ));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    let file = match fs::File::open(path) {
+    let file = match open_nonblocking(path) {
         Ok(f) => f,
-        Err(e) => return FileRead::Problem(describe_io_error(&e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(ReadError::Io(describe_io_error(&e))),
     };
-    // The size may grow between stat and read: still never read more than the limit.
-    if let Err(e) = file.take(limit + 1).read_to_end(&mut bytes) {
-        return FileRead::Problem(describe_io_error(&e));
+    let meta = file
+        .metadata()
+        .map_err(|e| ReadError::Io(describe_io_error(&e)))?;
+    refuse_special(&meta)?;
+    Ok(Some(OpenFile { file, meta }))
+}
+
+/// The longest line read from standard input (a key, a yes/no answer).
+pub const MAX_LINE_BYTES: u64 = 64 * 1024;
+
+/// Reads one line of at most [`MAX_LINE_BYTES`]: standard input that is `/dev/zero` or a
+/// stream without line breaks ends the read instead of filling memory.
+pub fn read_line_bounded(input: &mut dyn BufRead, line: &mut String) -> std::io::Result<usize> {
+    input.take(MAX_LINE_BYTES).read_line(line)
+}
+
+/// Opens a directory (to fsync it after a rename). Anything else is refused at once, a FIFO
+/// put in its place included, instead of blocking.
+pub fn open_directory(path: &Path) -> std::io::Result<fs::File> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = (OFlags::DIRECTORY | OFlags::NONBLOCK).bits();
+        fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(i32::try_from(flags).unwrap_or(0))
+            .open(path)
     }
-    if bytes.len() as u64 > limit {
-        return FileRead::Problem(format!("grew past the {limit}-byte limit while being read"));
+    #[cfg(not(unix))]
+    {
+        fs::File::open(path)
     }
-    let (text, utf8) = decode(&bytes);
-    FileRead::Text(TextFile {
-        text,
-        utf8,
-        mode: mode_of(&meta),
-    })
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    use rustix::fs::OFlags;
+    use std::os::unix::fs::OpenOptionsExt;
+    // NOCTTY: a terminal device swapped in must not become our controlling terminal.
+    let flags = (OFlags::NONBLOCK | OFlags::NOCTTY).bits();
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(i32::try_from(flags).unwrap_or(0))
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(path)
+}
+
+fn refuse_special(meta: &fs::Metadata) -> Result<(), ReadError> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    if meta.is_dir() {
+        return Err(ReadError::NotRegular("is a directory, not a file"));
+    }
+    Err(ReadError::NotRegular(special_kind(meta)))
+}
+
+#[cfg(unix)]
+fn special_kind(meta: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_fifo() {
+        "is a FIFO (named pipe), not a regular file"
+    } else if t.is_char_device() || t.is_block_device() {
+        "is a device (such as /dev/zero), not a regular file"
+    } else if t.is_socket() {
+        "is a socket, not a regular file"
+    } else {
+        "is not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_meta: &fs::Metadata) -> &'static str {
+    "is not a regular file"
 }
 
 /// Decodes bytes as UTF-8 (dropping a BOM); UTF-16 with a BOM is decoded too; anything else
@@ -186,6 +354,36 @@ mod tests {
             .unwrap();
         assert!(status.success());
         assert!(matches!(read_text(&fifo), FileRead::Problem(p) if p.contains("FIFO")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_refused_by_every_entry_point() {
+        let tmp = tempfile::tempdir().unwrap();
+        let zero = tmp.path().join("zero");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let device = ReadError::NotRegular("is a device (such as /dev/zero), not a regular file");
+        assert_eq!(read_bytes(&zero, 1 << 20), Err(device.clone()));
+        assert_eq!(open_regular(&zero).unwrap_err(), device);
+        assert!(matches!(read_text(&zero), FileRead::Problem(p) if p.contains("device")));
+        assert!(open_directory(&zero).is_err());
+        assert!(open_directory(tmp.path()).is_ok());
+        assert_eq!(read_bytes(&tmp.path().join("nope"), 10), Ok(None));
+        let small = tmp.path().join("small");
+        fs::write(&small, b"12345").unwrap();
+        assert_eq!(
+            read_bytes(&small, 4),
+            Err(ReadError::TooLarge { size: 5, limit: 4 })
+        );
+        assert_eq!(read_bytes(&small, 5).unwrap().unwrap().bytes, b"12345");
+    }
+
+    #[test]
+    fn a_line_from_endless_input_is_bounded() {
+        let mut endless = std::io::BufReader::new(std::io::repeat(b'k'));
+        let mut line = String::new();
+        let n = read_line_bounded(&mut endless, &mut line).unwrap();
+        assert_eq!(n as u64, MAX_LINE_BYTES);
     }
 
     #[cfg(unix)]

@@ -269,17 +269,13 @@ fn load_extra_ca(env: &Environment) -> (Option<ExtraCa>, Vec<reqwest::Certificat
     };
     let path = env.expand_home(raw.trim());
     let shown = env.display_path(&path);
-    let read = std::fs::metadata(&path).and_then(|m| {
-        if m.is_dir() {
-            Err(std::io::Error::other("it is a folder"))
-        } else if m.len() > MAX_CA_FILE {
-            Err(std::io::Error::other("larger than 8 MiB"))
-        } else {
-            std::fs::read(&path)
-        }
-    });
+    let read = match crate::files::read_bytes(&path, MAX_CA_FILE) {
+        Ok(Some(file)) => Ok(file.bytes),
+        Ok(None) => Err("does not exist".to_string()),
+        Err(e) => Err(e.to_string()),
+    };
     let (state, certs) = match read {
-        Err(e) => (ExtraCaState::Unreadable(e.to_string()), Vec::new()),
+        Err(e) => (ExtraCaState::Unreadable(e), Vec::new()),
         Ok(bytes) => {
             let certs = pem_certificates(&bytes);
             if certs.is_empty() {

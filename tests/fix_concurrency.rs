@@ -200,6 +200,10 @@ fn a_held_lock_makes_a_second_fix_and_undo_wait_then_refuse_naming_the_holder() 
 /// A run that dies with its temp file written, synced and not yet renamed (the fault hook
 /// aborts there, as `kill -9` would): the temp file holds the whole new profile, key included.
 #[test]
+#[cfg_attr(
+    not(feature = "fault-injection"),
+    ignore = "needs the fault-injection feature: cargo test --all-features"
+)]
 fn a_run_killed_before_the_rename_leaves_only_a_private_temp_file_which_the_next_run_removes() {
     let home = TempHome::new();
     let original = "export PATH=$PATH:/opt/bin\n";

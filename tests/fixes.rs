@@ -155,6 +155,12 @@ fn undo_refuses_after_change(env: &Environment, fix: FixId, input: &FixInput) {
 /// as before, the backup is identical, no journal entry is left, and the fix can still be
 /// planned.
 fn interrupted_apply_loses_nothing(env: &Environment, fix: FixId, input: &FixInput) {
+    if !cfg!(feature = "fault-injection") {
+        eprintln!(
+            "fault not injected: run `cargo test --all-features` to test interrupted applies"
+        );
+        return;
+    }
     let plan = fixes::plan(fix, env, input).expect("plan");
     let originals: Vec<State> = plan.edits.iter().map(|e| state(&e.path)).collect();
     let journal_before = fixes::list_undo(env);
@@ -939,6 +945,10 @@ fn child_process_that_aborts_mid_apply() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "fault-injection"),
+    ignore = "needs the fault-injection feature: cargo test --all-features"
+)]
 fn apply_aborted_in_a_child_process_loses_nothing() {
     let h = TempHome::new();
     let original = "alias a=b\nexport ANTHROPIC_API_KEY=old-key-value\n";
@@ -1324,7 +1334,14 @@ mod properties {
             fs::write(&zshrc, &original).unwrap();
             let env = zsh(&h);
             let input = with_key(FAKE_API_KEY);
-            let plan = fixes::plan(FixId::ExportKey, &env, &input).unwrap();
+            let plan = match fixes::plan(FixId::ExportKey, &env, &input) {
+                // The random text left a block, string or heredoc open at the end: refused.
+                Err(FixError::Refused(why)) => {
+                    prop_assert!(why.contains("unfinished"), "{}", why);
+                    return Ok(());
+                }
+                other => other.unwrap(),
+            };
             prop_assert_eq!(&plan.edits[0].path, &zshrc);
             assert_no_leak(&fixes::preview(&plan, &env));
             fixes::apply(&plan, &env).unwrap();
@@ -1340,10 +1357,14 @@ mod properties {
                 prop_assert!(String::from_utf8_lossy(&old[i]).contains("ANTHROPIC_API_KEY="));
                 prop_assert!(new[i].ends_with(&export));
             } else {
-                // Appended: every old line is still there, in order.
+                // Two lines added (at the end, or after the block holding the last line that
+                // sets the key): every old line is still there, in order.
                 prop_assert_eq!(new.len(), old.len() + 2);
-                prop_assert_eq!(&new[..old.len()], &old[..]);
-                prop_assert_eq!(&new[old.len() + 1], &export);
+                let at = (0..new.len()).find(|&i| new[i] == export).unwrap() - 1;
+                let mut kept = new.clone();
+                kept.drain(at..at + 2);
+                // An unterminated last line gains its newline; compare the text only.
+                prop_assert_eq!(&kept, &old);
             }
 
             // Apply twice = apply once.

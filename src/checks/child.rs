@@ -1,11 +1,16 @@
 //! Runs a child process (`claude --version`, an `apiKeyHelper`) with the snapshot's environment,
-//! bounded in time and output, and killed when abandoned.
+//! bounded in time and output. The child runs in its own process group, and the whole group (its
+//! background jobs and grandchildren too) is ended at the time limit, when the child is
+//! abandoned (the future dropped), and after it exits: nothing it started outlives the call.
 
 use crate::env::Environment;
 use std::ffi::OsStr;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::AsyncReadExt;
+
+/// How long a timed-out group gets between SIGTERM and SIGKILL.
+const TERM_GRACE: Duration = Duration::from_millis(300);
 
 /// What a finished child produced.
 #[derive(Debug)]
@@ -42,9 +47,14 @@ pub async fn run_bounded(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
+    // Its own group, so that one signal reaches everything it starts (`sleep 300 &` included).
+    #[cfg(unix)]
+    cmd.process_group(0);
     let mut child = cmd
         .spawn()
         .map_err(|e| ChildError::CouldNotStart(e.to_string()))?;
+    // Armed from here: dropping this future (a cancelled check) kills the group.
+    let mut group = ProcessGroup::of(&child);
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
     let work = async {
@@ -64,13 +74,80 @@ pub async fn run_bounded(
         tokio::join!(read_out, read_err);
         (out, err, child.wait().await)
     };
-    match tokio::time::timeout(time_limit, work).await {
-        Err(_) => Err(ChildError::TimedOut),
+    let result = tokio::time::timeout(time_limit, work).await;
+    match result {
+        Err(_) => {
+            // Ask politely first, then end whatever is left; reap the child either way.
+            group.signal(Signal::Term);
+            if tokio::time::timeout(TERM_GRACE, child.wait())
+                .await
+                .is_err()
+            {
+                group.signal(Signal::Kill);
+            }
+            group.signal(Signal::Kill);
+            let _ = child.wait().await;
+            Err(ChildError::TimedOut)
+        }
+        // Leftovers of a child that exited (background jobs) go with it: `group` is dropped.
         Ok((_, _, Err(e))) => Err(ChildError::Failed(e.to_string())),
         Ok((stdout, stderr, Ok(status))) => Ok(ChildOutput {
             code: status.code(),
             stdout,
             stderr,
         }),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Signal {
+    Term,
+    Kill,
+}
+
+/// The child's process group; SIGKILLed when dropped.
+struct ProcessGroup {
+    #[cfg(unix)]
+    id: Option<rustix::process::Pid>,
+}
+
+impl ProcessGroup {
+    fn of(child: &tokio::process::Child) -> Self {
+        #[cfg(unix)]
+        {
+            Self {
+                id: child
+                    .id()
+                    .and_then(|pid| i32::try_from(pid).ok())
+                    .and_then(rustix::process::Pid::from_raw)
+                    .filter(|pid| !pid.is_init()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = child;
+            Self {}
+        }
+    }
+
+    fn signal(&mut self, signal: Signal) {
+        #[cfg(unix)]
+        if let Some(id) = self.id {
+            let sig = match signal {
+                Signal::Term => rustix::process::Signal::TERM,
+                Signal::Kill => rustix::process::Signal::KILL,
+            };
+            // `id` is our child's own group (never 0 or 1, which would mean our own group or
+            // everything); a group that has ended already just gives ESRCH.
+            let _ = rustix::process::kill_process_group(id, sig);
+        }
+        #[cfg(not(unix))]
+        let _ = signal;
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        self.signal(Signal::Kill);
     }
 }

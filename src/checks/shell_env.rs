@@ -158,7 +158,9 @@ fn report_missing(
     let shell = env.shell_name().unwrap_or_else(|| "your shell".to_string());
     for a in assignments.iter().filter(|a| !a.commented) {
         let place = format!("{}:{}", env.display_path(&a.path), a.line);
-        let summary = if !a.exported {
+        let summary = if let Some(why) = a.why_not_in_effect() {
+            format!("{var} is set at {place}, but that line {why}, so the shell does not have it")
+        } else if !a.exported {
             format!(
                 "{var} is set without `export` at {place}, so programs like claude never see it"
             )

@@ -10,7 +10,8 @@ use super::plan::{FileEdit, FixPlan};
 use crate::env::Environment;
 
 /// The environment variable (read from the snapshot) that injects a fault, for tests that prove
-/// an interrupted apply loses nothing.
+/// an interrupted apply loses nothing. Only a build with the `fault-injection` cargo feature (the
+/// test suite's) reads it; the shipped binary ignores it and does not contain the fault names.
 #[doc(hidden)]
 pub const FAULT_VAR: &str = "CLAUDE_AUTH_TUI_FAULT";
 
@@ -33,6 +34,7 @@ pub enum Fault {
 impl Fault {
     #[doc(hidden)]
     #[must_use]
+    #[cfg(feature = "fault-injection")]
     pub fn from_env(env: &Environment) -> Option<Self> {
         match env.var(FAULT_VAR)? {
             "after-backup" => Some(Self::AfterBackup),
@@ -43,10 +45,18 @@ impl Fault {
             _ => None,
         }
     }
+
+    /// Without the `fault-injection` feature no fault is ever injected.
+    #[doc(hidden)]
+    #[must_use]
+    #[cfg(not(feature = "fault-injection"))]
+    pub fn from_env(_env: &Environment) -> Option<Self> {
+        None
+    }
 }
 
-fn injected(what: &str) -> FixError {
-    FixError::Io(format!("fault injected ({what})"))
+fn injected(fault: Fault) -> FixError {
+    FixError::Io(format!("fault injected ({fault:?})"))
 }
 
 /// Applies a plan. Returns the journal entry that `undo_last` will use. A plan without file
@@ -138,7 +148,7 @@ fn apply_locked(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError
     journal::append(env, &entry)?;
     match fault {
         Some(Fault::AbortAfterBackup) => std::process::abort(),
-        Some(Fault::AfterBackup) => return Err(fail(env, &entry, 0, injected("after-backup"))),
+        Some(Fault::AfterBackup) => return Err(fail(env, &entry, 0, injected(Fault::AfterBackup))),
         _ => {}
     }
 
@@ -153,7 +163,7 @@ fn apply_locked(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError
             return Err(fail(env, &entry, i, e));
         }
         if i == 0 && fault == Some(Fault::AfterFirstWrite) {
-            return Err(fail(env, &entry, 1, injected("after-first-write")));
+            return Err(fail(env, &entry, 1, injected(Fault::AfterFirstWrite)));
         }
     }
 

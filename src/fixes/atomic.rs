@@ -20,18 +20,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// A file's bytes and permission bits, or `None` when it does not exist.
 pub fn read_state(path: &Path) -> io::Result<Option<(Vec<u8>, Option<u32>)>> {
-    match fs::metadata(path) {
-        Ok(meta) if meta.is_file() => Ok(Some((fs::read(path)?, mode_of(&meta)))),
-        Ok(_) => Err(io::Error::other("is not a regular file")),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if fs::symlink_metadata(path).is_ok() {
-                Err(io::Error::other("is a symbolic link to nothing"))
-            } else {
-                Ok(None)
-            }
-        }
-        Err(e) => Err(e),
-    }
+    let file = crate::files::read_bytes(path, crate::files::MAX_EDITED_FILE_BYTES)?;
+    Ok(file.map(|f| (f.bytes, f.mode)))
 }
 
 /// Permission bits of a file, when the platform has them.
@@ -303,7 +293,7 @@ pub fn remove_durably(path: &Path) -> io::Result<()> {
 /// refuse to sync a folder, and the rename has happened either way).
 pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]
-    if let Ok(d) = fs::File::open(dir) {
+    if let Ok(d) = crate::files::open_directory(dir) {
         let _ = d.sync_all();
     }
     #[cfg(not(unix))]

@@ -6,6 +6,7 @@
 
 use super::{FixError, FixInput, FixPlan, JournalFile};
 use crate::env::Environment;
+use crate::files;
 use crate::ids::FixId;
 use crate::secret;
 use std::io::{BufRead, Write};
@@ -52,7 +53,7 @@ impl Out<'_> {
     fn confirm(&mut self, question: &str, stdin: &mut dyn BufRead) -> std::io::Result<bool> {
         self.text(&format!("{question} [y/N] "))?;
         let mut answer = String::new();
-        stdin.read_line(&mut answer)?;
+        files::read_line_bounded(stdin, &mut answer)?;
         Ok(matches!(
             answer.trim().to_ascii_lowercase().as_str(),
             "y" | "yes"
@@ -91,7 +92,7 @@ pub fn run_fix(
             )?;
         }
         let mut line = String::new();
-        stdin.read_line(&mut line)?;
+        files::read_line_bounded(stdin, &mut line)?;
         let key = line.trim().to_string();
         if key.is_empty() {
             out.line(

@@ -10,6 +10,7 @@ use crate::secret::mask;
 use crate::sources::credentials::CredentialsFile;
 use crate::sources::global_config::{GlobalConfig, KeyApproval};
 use crate::sources::profiles::{self, ShellKind};
+use crate::sources::shell_syntax::{self, Place};
 
 const VAR: &str = "ANTHROPIC_API_KEY";
 
@@ -83,24 +84,37 @@ pub(crate) fn plan(env: &Environment, input: &FixInput) -> Result<FixPlan, FixEr
 
     let mut plan = FixPlan::new(FixId::ExportKey, String::new());
     plan.add_secret(key);
-    let existing = lines.assignments(VAR, shell).pop();
-    let placement = match existing {
-        Some((i, a)) if a.value == key && a.exported && !a.dynamic && !lines.has_cr(i) => {
-            return Err(FixError::NothingToDo(format!(
-                "{shown} line {} already exports this key ({}).",
-                i + 1,
-                mask(key)
-            )));
-        }
-        Some((i, a)) => {
-            plan.add_secret(&a.value);
-            plan.add_secret(&a.raw_value);
+    let all = lines.all_assignments(VAR, shell);
+    for (_, a) in &all {
+        plan.add_secret(&a.value);
+        plan.add_secret(&a.raw_value);
+    }
+    let decided = place_key(&lines, shell);
+    let placement = match decided {
+        Placement::Replace(i) => {
+            let a = &all.iter().find(|(j, _)| *j == i).expect("an assignment").1;
+            if a.value == key && a.exported && !a.dynamic && !lines.has_cr(i) {
+                return Err(FixError::NothingToDo(format!(
+                    "{shown} line {} already exports this key ({}).",
+                    i + 1,
+                    mask(key)
+                )));
+            }
             let old = lines.text(i).unwrap_or_default();
             let line = format!("{}{new_line}", profile_edit::indent_of(old));
             lines.replace(i, &line, false);
             format!("replacing line {} that set it before", i + 1)
         }
-        None => {
+        Placement::After { at, last } => {
+            lines.insert(at, &["# added by claude-auth-tui", &new_line]);
+            format!(
+                "as a new line {} after line {} (the last that sets or unsets it), so that it \
+                 wins",
+                at + 2,
+                last + 1
+            )
+        }
+        Placement::End => {
             lines.append(&["# added by claude-auth-tui", &new_line]);
             if before.is_some() {
                 "at the end of the file".to_string()
@@ -108,7 +122,17 @@ pub(crate) fn plan(env: &Environment, input: &FixInput) -> Result<FixPlan, FixEr
                 "a new file, readable only by you".to_string()
             }
         }
+        Placement::Nowhere => {
+            return Err(FixError::Refused(format!(
+                "{shown} ends inside an unfinished block, string or heredoc, so a line added at \
+                 its end would not run when the shell starts; finish it, or name another file \
+                 with --target"
+            )));
+        }
     };
+    if let Some(note) = left_alone(&lines_before(before.as_deref()), shell, &decided) {
+        plan.notes.push(note);
+    }
     plan.summary = format!(
         "Save your API key ({}) as ANTHROPIC_API_KEY in {shown}, {placement}. {why}",
         mask(key)
@@ -124,6 +148,85 @@ pub(crate) fn plan(env: &Environment, input: &FixInput) -> Result<FixPlan, FixEr
         after: Some(lines.join()),
     });
     Ok(plan)
+}
+
+/// Where the new `export` goes in a profile.
+#[derive(Clone, Copy)]
+enum Placement {
+    /// Rewrite this line: it is the last to set or unset the key and runs at start-up.
+    Replace(usize),
+    /// Insert before line `at`, the first top-level line after `last` (the last line that sets
+    /// or unsets the key, inside a block, heredoc or string, or a top-level `unset`).
+    After {
+        at: usize,
+        last: usize,
+    },
+    End,
+    /// The file ends inside a block, string or heredoc: no line added at the end would run.
+    Nowhere,
+}
+
+/// Only a top-level line that the shell runs at start-up, and that nothing after it sets or
+/// unsets again, is rewritten; otherwise the new line goes after the last line that touches
+/// the key, at the top level.
+fn place_key(lines: &Lines, shell: ShellKind) -> Placement {
+    let infos = lines.infos(shell);
+    let assigned = lines.assignments(VAR, shell).last().map(|(i, _)| *i);
+    let unset = lines.unsets(VAR, shell).last().copied();
+    let last = assigned.max(unset);
+    if let Some(i) = assigned
+        && last == Some(i)
+        && infos[i].editable
+    {
+        return Placement::Replace(i);
+    }
+    let end_ok = shell_syntax::ends_at_top_level(&String::from_utf8_lossy(&lines.join()), shell);
+    let Some(last) = last else {
+        return if end_ok {
+            Placement::End
+        } else {
+            Placement::Nowhere
+        };
+    };
+    match (last + 1..lines.lines.len()).find(|&j| infos[j].place == Place::TopLevel) {
+        Some(at) => Placement::After { at, last },
+        None if end_ok => Placement::End,
+        None => Placement::Nowhere,
+    }
+}
+
+fn lines_before(before: Option<&[u8]>) -> Lines {
+    Lines::parse(before.unwrap_or_default())
+}
+
+/// Names the lines that set or unset the key but were not edited, and where they stand.
+fn left_alone(lines: &Lines, shell: ShellKind, placement: &Placement) -> Option<String> {
+    let edited = match placement {
+        Placement::Replace(i) => Some(*i),
+        _ => None,
+    };
+    let infos = lines.infos(shell);
+    let mut places: Vec<(usize, String)> = lines
+        .all_assignments(VAR, shell)
+        .into_iter()
+        .filter(|(i, a)| Some(*i) != edited && a.place != Place::TopLevel)
+        .map(|(i, a)| (i, format!("line {} ({})", i + 1, a.place.describe())))
+        .collect();
+    places.extend(lines.unsets(VAR, shell).into_iter().map(|i| {
+        (
+            i,
+            format!("line {} (unsets it; {})", i + 1, infos[i].place.describe()),
+        )
+    }));
+    if places.is_empty() {
+        return None;
+    }
+    places.sort();
+    let list: Vec<String> = places.into_iter().map(|(_, p)| p).collect();
+    Some(format!(
+        "Left alone: {}. Those lines do not decide what the shell has at start-up.",
+        list.join(", ")
+    ))
 }
 
 /// Where the key goes: the given file; else the file where the login shell already sets it

@@ -10,6 +10,7 @@ use super::FixError;
 use super::atomic::{self, SECRET_MODE, sha256_hex};
 use super::lock;
 use crate::env::Environment;
+use crate::files;
 use crate::ids::FixId;
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -133,7 +134,7 @@ fn empty_journal() -> Journal {
 
 /// `None`: there is no journal at `path`.
 fn load_file(env: &Environment, path: &Path) -> Result<Option<Journal>, FixError> {
-    match read_bounded(path, JOURNAL_LIMIT) {
+    match read_bounded(path, files::MAX_JOURNAL_BYTES) {
         Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
             FixError::Journal(format!(
                 "{} is damaged ({e}); move it aside to start a new one",
@@ -145,27 +146,17 @@ fn load_file(env: &Environment, path: &Path) -> Result<Option<Journal>, FixError
     }
 }
 
-/// Far above 200 entries' worth; a bigger "journal" is not ours.
-const JOURNAL_LIMIT: u64 = 16 * 1024 * 1024;
-
-/// Reads a regular file of at most `limit` bytes: a FIFO, a device (`/dev/zero`) or a huge file
-/// in the journal's place is refused instead of hanging or filling memory.
+/// Reads a regular file of at most `limit` bytes through the one bounded reader: a FIFO, a
+/// device (`/dev/zero`) or a huge file in the journal's or a backup's place is refused instead
+/// of hanging or filling memory.
 fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let meta = fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("is not a regular file"));
+    match files::read_bytes(path, limit)? {
+        Some(file) => Ok(file.bytes),
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "does not exist",
+        )),
     }
-    let mut bytes = Vec::new();
-    fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(std::io::Error::other(format!(
-            "is larger than {limit} bytes"
-        )));
-    }
-    Ok(bytes)
 }
 
 fn save(env: &Environment, journal: &Journal) -> Result<(), FixError> {
@@ -283,7 +274,7 @@ pub(crate) fn write_backup(
     }
     atomic::write_atomic(&path, bytes, SECRET_MODE, false)
         .map_err(|e| io_err("cannot write the backup", &path, env, &e))?;
-    match fs::read(&path) {
+    match read_bounded(&path, files::MAX_EDITED_FILE_BYTES) {
         Ok(copy) if copy == bytes => Ok(path),
         Ok(_) => Err(FixError::Io(format!(
             "the backup {} does not read back identical; nothing was changed",
@@ -340,7 +331,7 @@ pub(crate) fn restore(env: &Environment, file: &JournalFile) -> Result<(), FixEr
             _ => Ok(()),
         },
         (Some(sha), Some(backup)) => {
-            let bytes = read_bounded(backup, JOURNAL_LIMIT)
+            let bytes = read_bounded(backup, files::MAX_EDITED_FILE_BYTES)
                 .map_err(|e| io_err("cannot read the backup", backup, env, &e))?;
             if &sha256_hex(&bytes) != sha {
                 return Err(FixError::Journal(format!(

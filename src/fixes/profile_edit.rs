@@ -2,7 +2,9 @@
 //! every line keeps its own ending, and a file without a final newline keeps lacking one.
 
 use crate::env::Environment;
+use crate::files;
 use crate::sources::profiles::{self, Assignment, ShellKind};
+use crate::sources::shell_syntax::{self, LineInfo};
 use std::path::{Path, PathBuf};
 
 /// Variables that hold a secret (ANTHROPIC_BASE_URL is tracked but is not one).
@@ -81,13 +83,64 @@ impl Lines {
         }
     }
 
-    /// The uncommented lines that set `var`, parsed, with their index.
+    /// Inserts lines (each given without terminator) before line `at` (at the end when `at`
+    /// is past the last line).
+    pub fn insert(&mut self, at: usize, texts: &[&str]) {
+        if at >= self.lines.len() {
+            self.append(texts);
+            return;
+        }
+        for (k, text) in texts.iter().enumerate() {
+            let mut line = text.as_bytes().to_vec();
+            line.push(b'\n');
+            self.lines.insert(at + k, line);
+        }
+    }
+
+    /// Where each line stands for the shell (the same scanner the check uses). Has one entry
+    /// per line, plus one for the text after a final newline.
+    #[must_use]
+    pub fn infos(&self, shell: ShellKind) -> Vec<LineInfo> {
+        shell_syntax::classify(&String::from_utf8_lossy(&self.join()), shell)
+    }
+
+    /// The uncommented lines of shell code that set `var`, parsed, with their index; lines of
+    /// heredoc text or inside a multi-line string are data and never listed.
     #[must_use]
     pub fn assignments(&self, var: &str, shell: ShellKind) -> Vec<(usize, Assignment)> {
+        let infos = self.infos(shell);
+        self.all_assignments(var, shell)
+            .into_iter()
+            .filter(|(i, _)| infos[*i].place.is_code())
+            .collect()
+    }
+
+    /// Like [`Self::assignments`], heredoc and string lines included, each with its place.
+    #[must_use]
+    pub fn all_assignments(&self, var: &str, shell: ShellKind) -> Vec<(usize, Assignment)> {
+        let infos = self.infos(shell);
         (0..self.lines.len())
             .filter_map(|i| {
-                let a = profiles::parse_line(self.text(i)?, shell)?;
+                let mut a = profiles::parse_line(self.text(i)?, shell)?;
+                a.place = infos[i].place;
+                a.at_startup = infos[i].runs_at_startup;
                 (a.var == var && !a.commented).then_some((i, a))
+            })
+            .collect()
+    }
+
+    /// The lines of shell code that unset `var`, by index.
+    #[must_use]
+    pub fn unsets(&self, var: &str, shell: ShellKind) -> Vec<usize> {
+        let infos = self.infos(shell);
+        (0..self.lines.len())
+            .filter(|&i| {
+                infos[i].place.is_code()
+                    && self.text(i).is_some_and(|t| {
+                        shell_syntax::unset_vars(t.trim(), shell)
+                            .iter()
+                            .any(|v| v == var)
+                    })
             })
             .collect()
     }
@@ -127,14 +180,17 @@ pub fn default_profile(env: &Environment) -> (PathBuf, ShellKind) {
         Some(ShellKind::Zsh) => (candidate(env, ShellKind::Zsh, ".zshrc"), ShellKind::Zsh),
         Some(ShellKind::Bash) => {
             let bash_profile = env.home().join(".bash_profile");
-            let loads_bashrc = std::fs::read(&bash_profile).ok().is_some_and(|bytes| {
-                let lines = Lines::parse(&bytes);
-                (0..lines.lines.len()).any(|i| {
-                    lines
-                        .text(i)
-                        .is_some_and(|l| !l.trim_start().starts_with('#') && l.contains(".bashrc"))
-                })
-            });
+            let loads_bashrc = files::read_bytes(&bash_profile, files::MAX_FILE_BYTES)
+                .ok()
+                .flatten()
+                .is_some_and(|file| {
+                    let lines = Lines::parse(&file.bytes);
+                    (0..lines.lines.len()).any(|i| {
+                        lines.text(i).is_some_and(|l| {
+                            !l.trim_start().starts_with('#') && l.contains(".bashrc")
+                        })
+                    })
+                });
             if bash_profile.is_file() && !loads_bashrc {
                 (bash_profile, ShellKind::Bash)
             } else {

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod global_config;
 pub mod profiles;
 pub mod settings;
+pub mod shell_syntax;
 
 use crate::env::Environment;
 use credentials::CredentialsFile;

@@ -1,6 +1,7 @@
 //! Shell profiles: which files each shell reads, and every line that sets a credential variable,
 //! so a key can be traced to `file:line` (or found missing from this shell).
 
+use super::shell_syntax::{self, Place};
 use crate::env::Environment;
 use crate::files::{self, FileRead};
 use std::path::{Path, PathBuf};
@@ -65,6 +66,32 @@ pub struct Assignment {
     pub shell: ShellKind,
     /// Whether the user's current shell reads this file.
     pub read_by_login_shell: bool,
+    /// Where the line stands (top level, inside a function, an `if`…).
+    pub place: Place,
+    /// The line runs whenever the profile runs (not in a function, an `if`, a subshell…).
+    pub at_startup: bool,
+    /// A later top-level line of the same file that unsets the variable again (1-based).
+    pub unset_later: Option<usize>,
+}
+
+impl Assignment {
+    /// Whether the shell ends up with this value when the profile runs: the line runs at
+    /// start-up and nothing later in the file unsets it.
+    #[must_use]
+    pub fn takes_effect(&self) -> bool {
+        self.at_startup && self.unset_later.is_none()
+    }
+
+    /// Why the line does not take effect, in plain words; `None` when it does.
+    #[must_use]
+    pub fn why_not_in_effect(&self) -> Option<String> {
+        if !self.at_startup {
+            Some(format!("is {}", self.place.describe()))
+        } else {
+            self.unset_later
+                .map(|line| format!("is unset again at line {line}"))
+        }
+    }
 }
 
 /// A profile file and the shell that reads it.
@@ -188,11 +215,33 @@ fn scan_file(
         return;
     };
     // Split on \n only: `lines()` would hide the \r of a CRLF profile, which the shell keeps.
-    for (index, line) in file.text.split('\n').enumerate() {
+    let infos = shell_syntax::classify(&file.text, shell);
+    let first_new = out.len();
+    let mut exported_later: Vec<String> = Vec::new();
+    let mut unsets: Vec<(usize, Vec<String>)> = Vec::new();
+    for ((index, line), info) in file.text.split('\n').enumerate().zip(&infos) {
+        // Heredoc text and the inside of multi-line strings are data, not assignments.
+        if !info.place.is_code() {
+            continue;
+        }
+        if info.runs_at_startup {
+            let gone = shell_syntax::unset_vars(line.trim(), shell);
+            if !gone.is_empty() {
+                unsets.push((index + 1, gone));
+            }
+            // `VAR=x` followed later by `export VAR` is exported.
+            if let Some(rest) = line.trim().strip_prefix("export ")
+                && !rest.contains('=')
+            {
+                exported_later.extend(rest.split_whitespace().map(str::to_string));
+            }
+        }
         if let Some(mut a) = parse_line(line, shell) {
             a.path = path.to_path_buf();
             a.line = index + 1;
             a.read_by_login_shell = read;
+            a.place = info.place;
+            a.at_startup = info.runs_at_startup;
             out.push(a);
         } else if let Some(sourced) = sourced_file(line, env) {
             // Only follow files inside the home folder: that is where people keep secrets.
@@ -201,20 +250,15 @@ fn scan_file(
             }
         }
     }
-    // `VAR=x` followed later by `export VAR` is exported.
-    let exported_later: Vec<String> = file
-        .text
-        .lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            let rest = l.strip_prefix("export ")?;
-            (!rest.contains('=')).then(|| rest.split_whitespace().map(str::to_string).collect())
-        })
-        .flat_map(|v: Vec<String>| v.into_iter())
-        .collect();
-    for a in out.iter_mut().filter(|a| a.path == path) {
+    for a in out[first_new..].iter_mut().filter(|a| a.path == path) {
         if !a.exported && exported_later.contains(&a.var) {
             a.exported = true;
+        }
+        if !a.commented {
+            a.unset_later = unsets
+                .iter()
+                .find(|(line, vars)| *line > a.line && vars.contains(&a.var))
+                .map(|(line, _)| *line);
         }
     }
 }
@@ -264,6 +308,9 @@ pub fn parse_line(line: &str, shell: ShellKind) -> Option<Assignment> {
         dynamic,
         shell,
         read_by_login_shell: false,
+        place: Place::TopLevel,
+        at_startup: true,
+        unset_later: None,
     })
 }
 
