@@ -173,6 +173,53 @@ pub fn signature(id: &str) -> Option<&'static Signature> {
     signatures().iter().find(|s| s.id == id)
 }
 
+/// What a short text (a server's error message, a transport error) says, for the live check:
+/// every signature it matches, strongest first. The live check branches on these instead of
+/// keeping its own substrings, so one table decides what a text means for `check` and `explain`.
+#[derive(Debug, Default)]
+pub struct Reading {
+    hits: Vec<&'static Signature>,
+}
+
+impl Reading {
+    /// The signatures `text` matches (cleaned the same way as a paste).
+    #[must_use]
+    pub fn of(text: &str) -> Self {
+        let norm = Normalized::new(text);
+        let mut hits: Vec<&'static Signature> = signatures()
+            .iter()
+            .filter(|s| norm.find(&s.regex).is_some())
+            .collect();
+        hits.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        Self { hits }
+    }
+
+    /// Whether the signature with this id matched.
+    #[must_use]
+    pub fn has(&self, id: &str) -> bool {
+        debug_assert!(signature(id).is_some(), "unknown signature id {id}");
+        self.hits.iter().any(|s| s.id == id)
+    }
+
+    /// Whether any of these signatures matched.
+    #[must_use]
+    pub fn any(&self, ids: &[&str]) -> bool {
+        ids.iter().any(|id| self.has(id))
+    }
+
+    /// The cause of the strongest match.
+    #[must_use]
+    pub fn cause(&self) -> Option<CauseId> {
+        self.hits.first().map(|s| s.cause)
+    }
+
+    /// Whether some match names this cause.
+    #[must_use]
+    pub fn names(&self, cause: CauseId) -> bool {
+        self.hits.iter().any(|s| s.cause == cause)
+    }
+}
+
 /// Compiles a signature pattern: case-insensitive, `.` crosses lines, a space matches any
 /// whitespace or none (wrapped lines lose or keep it), `·` matches any separator the CLI's
 /// middle dot turns into when copied.

@@ -1,0 +1,155 @@
+//! `live`: one cheap authenticated request to the effective endpoint, classified.
+//!
+//! The request is `GET {base}/v1/models?limit=1` with `anthropic-version: 2023-06-01` and the
+//! credential headers exactly as the CLI sends them (`x-api-key`, `Authorization: Bearer`, the
+//! OAuth beta, an `apiKeyHelper`'s output in both). The answer, or the failure to get one, is
+//! turned into a root cause: a 401 on a key that a settings file forces over the shell's own is
+//! `settings-override`, not `key-invalid`; an HTML 403 is a proxy or gateway, not Anthropic.
+//!
+//! Layout, one concern per file:
+//! - `mod.rs` (here): the entry [`run`], which credential and endpoint are tested, providers
+//!   this check does not speak;
+//! - [`plan`]: what to send (the headers, the `apiKeyHelper`'s value);
+//! - [`probe`]: the request itself and what is said about it;
+//! - [`answer`]: what came back, read and bounded;
+//! - [`verdict`]: how an answer is classified (server messages through `assets/signatures.json`);
+//! - [`transport`]: no answer at all (DNS, refused, timeouts, TLS, proxy);
+//! - [`scene`]: the facts classification needs besides the answer.
+
+mod answer;
+mod plan;
+mod probe;
+mod scene;
+mod transport;
+mod verdict;
+
+use super::CheckCtx;
+use crate::env::Environment;
+use crate::http;
+use crate::ids::CheckId;
+use crate::outcome::{CheckOutcome, Status};
+use crate::resolve::{self, Credential, Endpoint, Method, Mode, Provider};
+use plan::Plan;
+use std::time::Duration;
+
+pub use plan::{ANTHROPIC_VERSION, OAUTH_BETA};
+
+/// Runs the live check.
+pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
+    if ctx.opts.offline {
+        return CheckOutcome::skipped(CheckId::Live, "offline (--offline)");
+    }
+    if let Some(out) = provider_skip(&ctx.endpoint) {
+        return out;
+    }
+    // What an interactive session sends; when that is nothing but `claude -p` has a credential
+    // (a declined key, an untrusted folder), test that one: it tells whether the key is good.
+    let (auth, endpoint, print_only) = if ctx.auth.effective.is_some() {
+        (&ctx.auth, ctx.endpoint.clone(), false)
+    } else if ctx.auth_print.effective.is_some() {
+        let endpoint = resolve::endpoint(&ctx.env, &ctx.facts, Mode::Print);
+        if let Some(out) = provider_skip(&endpoint) {
+            return out;
+        }
+        (&ctx.auth_print, endpoint, true)
+    } else {
+        return CheckOutcome::skipped(CheckId::Live, "no credential to test");
+    };
+    if let Some(out) = super::trust::live_guard(ctx, auth, &endpoint) {
+        return out;
+    }
+
+    let mut out = CheckOutcome::new(CheckId::Live);
+    if print_only {
+        out.detail(
+            "an interactive `claude` sends no credential here (see the other checks); testing what \
+             `claude -p` sends",
+        );
+    }
+    let plan = match Plan::build(ctx, auth).await {
+        Ok(plan) => plan,
+        Err(stop) => {
+            stop.apply(&mut out);
+            return out.finish("not tested");
+        }
+    };
+    probe::probe(ctx, &endpoint, &plan, out).await
+}
+
+/// Bedrock, Vertex and Foundry speak their own APIs with cloud credentials: say how to check.
+fn provider_skip(endpoint: &Endpoint) -> Option<CheckOutcome> {
+    let (summary, how): (&str, &[&str]) = match endpoint.provider {
+        Provider::Anthropic => return None,
+        Provider::Bedrock => (
+            "not tested: Amazon Bedrock uses AWS credentials; check by hand with `aws sts get-caller-identity`",
+            &[
+                "aws sts get-caller-identity",
+                "aws bedrock list-inference-profiles --region \"$AWS_REGION\"",
+            ],
+        ),
+        Provider::Vertex => (
+            "not tested: Vertex AI uses Google credentials; check by hand with `gcloud auth application-default print-access-token`",
+            &[
+                "gcloud auth application-default print-access-token",
+                "gcloud config get-value project",
+            ],
+        ),
+        Provider::Foundry => (
+            "not tested: Microsoft Foundry uses Azure credentials; check by hand with `az account get-access-token`",
+            &[
+                "az account get-access-token --resource https://cognitiveservices.azure.com",
+                "az account show",
+            ],
+        ),
+    };
+    let mut out = CheckOutcome::skipped(CheckId::Live, summary);
+    out.detail(format!(
+        "provider {}: the live check speaks only the Anthropic API",
+        endpoint.provider.as_str()
+    ));
+    out.detail(format!(
+        "endpoint: {}",
+        http::redact_url(&endpoint.base_url)
+    ));
+    for cmd in how {
+        out.detail(format!("check by hand: {cmd}"));
+    }
+    Some(out)
+}
+
+/// Tests a key the user is about to save (the export-key fix), against the endpoint Claude Code
+/// would use, with the same request and classification as the live check. `Err` holds a
+/// plain-words reason without the key.
+pub async fn validate_api_key(
+    env: std::sync::Arc<Environment>,
+    key: &str,
+    timeout: Duration,
+) -> Result<String, String> {
+    let opts = super::CheckOptions {
+        offline: false,
+        timeout,
+    };
+    let mut ctx = tokio::task::spawn_blocking(move || CheckCtx::new(env, opts))
+        .await
+        .map_err(|e| format!("internal error: {e}"))?;
+    let candidate = Credential {
+        method: Method::ApiKey,
+        source: "the new key".to_string(),
+        origin: crate::resolve::Origin::Shell,
+        secret: Some(key.to_string()),
+    };
+    for auth in [&mut ctx.auth, &mut ctx.auth_print] {
+        auth.effective = Some(candidate.clone());
+        auth.also_sent.clear();
+        auth.shadowed.clear();
+        auth.helper = None;
+    }
+    let outcome = run(&ctx).await;
+    match outcome.status {
+        Status::Fail => Err(crate::secret::scrub(&outcome.summary, &[key])),
+        _ if super::trust::not_sent(&outcome) => {
+            Err(crate::secret::scrub(&outcome.summary, &[key]))
+        }
+        _ => Ok(crate::secret::scrub(&outcome.summary, &[key])),
+    }
+}
