@@ -110,6 +110,8 @@ string_ids! {
         ConfigDirInvalid = "config-dir-invalid",
         UntrustedFolder = "untrusted-folder",
         InsecureEndpoint = "insecure-endpoint",
+        OauthOrgDisabled = "oauth-org-disabled",
+        LoginHostUnreachable = "login-host-unreachable",
     }
 }
 

@@ -150,12 +150,12 @@ fn corpus() -> Vec<(&'static str, String, CauseId)> {
         (
             "organization disabled subscription",
             "Your organization has disabled Claude subscription access for Claude Code · Use an Anthropic API key instead, or ask your admin to enable access".into(),
-            PermissionDenied,
+            OauthOrgDisabled,
         ),
         (
             "oauth not allowed for org, raw 403",
             "API Error: 403 {\"type\":\"error\",\"error\":{\"type\":\"permission_error\",\"message\":\"OAuth authentication is currently not allowed for this organization.\",\"details\":{\"error_code\":\"oauth_org_not_allowed\"}}}".into(),
-            PermissionDenied,
+            OauthOrgDisabled,
         ),
         (
             "subscription token used by another tool",
@@ -301,6 +301,21 @@ fn corpus() -> Vec<(&'static str, String, CauseId)> {
             "setup-token in CI",
             format!("Run claude -p \"review\"\n  env:\n    CLAUDE_CODE_OAUTH_TOKEN: {FAKE_OAUTH_TOKEN}\nFailed to authenticate. API Error: 401 OAuth access token is invalid."),
             TokenInvalid,
+        ),
+        (
+            "login host blocked by DNS",
+            "OAuth error: request to https://platform.claude.com/v1/oauth/token failed, reason: getaddrinfo ENOTFOUND platform.claude.com".into(),
+            LoginHostUnreachable,
+        ),
+        (
+            "API host blocked by DNS is not the login host",
+            "Unable to connect to API: getaddrinfo ENOTFOUND api.anthropic.com".into(),
+            EndpointUnreachable,
+        ),
+        (
+            "login expired after a failed refresh",
+            "Login expired · Please run /login".into(),
+            OauthRefreshDead,
         ),
         (
             "tabs, NBSP and a cursor move",

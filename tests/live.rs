@@ -418,12 +418,36 @@ async fn org_policy_403_says_only_an_admin_can_fix_it() {
         .var("ANTHROPIC_BASE_URL", &server.url)
         .build();
     let out = live(env).await;
-    expect(&out, Status::Fail, CauseId::PermissionDenied);
+    expect(&out, Status::Fail, CauseId::OauthOrgDisabled);
     assert!(
         out.summary.contains("only an organization admin"),
         "{}",
         out.summary
     );
+}
+
+#[tokio::test]
+async fn org_disabled_subscription_is_its_own_cause_and_relogin_is_not_offered() {
+    let server = serve(api_error(
+        403,
+        "permission_error",
+        "Your organization has disabled Claude subscription access for Claude Code.",
+    ))
+    .await;
+    let home = TempHome::new();
+    let env = home
+        .env()
+        .var("CLAUDE_CODE_OAUTH_TOKEN", FAKE_OAUTH_TOKEN)
+        .var("ANTHROPIC_BASE_URL", &server.url)
+        .build();
+    let out = live(env).await;
+    expect(&out, Status::Fail, CauseId::OauthOrgDisabled);
+    assert!(
+        out.summary.contains("logging in again does not help") && out.summary.contains("API key"),
+        "{}",
+        out.summary
+    );
+    assert!(!out.fixes.contains(&FixId::Relogin), "{:?}", out.fixes);
 }
 
 #[tokio::test]

@@ -15,6 +15,8 @@ use crate::secret;
 
 /// Signatures of a server that wants the key in `x-api-key`.
 const WANTS_X_API_KEY: &[&str] = &["invalid-x-api-key", "x-api-key-required"];
+/// Signatures of an organization that turned subscription (OAuth) access off.
+const ORG_DISABLED_OAUTH: &[&str] = &["oauth-org-not-allowed", "org-disabled-subscription"];
 /// Signatures of a refusal decided by an organization's policy (only an admin can change it).
 const ORG_POLICY: &[&str] = &[
     "request-not-allowed",
@@ -262,7 +264,7 @@ fn classify_400(
 fn classify_401(scene: &Scene<'_>, said: &Reading, server_msg: &str, out: &mut CheckOutcome) {
     let plan = scene.plan;
     let env = scene.env;
-    if said.has("oauth-org-not-allowed") {
+    if said.any(ORG_DISABLED_OAUTH) {
         org_disabled_oauth(scene, out);
         return;
     }
@@ -363,14 +365,16 @@ fn classify_401(scene: &Scene<'_>, said: &Reading, server_msg: &str, out: &mut C
     }
 }
 
+/// The organization turned subscription (OAuth) access off: a policy, not a bad login.
 fn org_disabled_oauth(scene: &Scene<'_>, out: &mut CheckOutcome) {
     out.find(
-        CauseId::PermissionDenied,
+        CauseId::OauthOrgDisabled,
         Status::Fail,
         format!(
             "your organization has disabled Claude subscription access for Claude Code (\"OAuth \
-             authentication is currently not allowed for this organization\"): only an \
-             organization admin can change that policy; meanwhile use an API key ({})",
+             authentication is currently not allowed for this organization\"): the login ({}) is \
+             valid, so logging in again does not help; only an organization admin can change \
+             that policy (support can say why it is off); meanwhile use an API key",
             scene.plan.primary.describe(scene.env)
         ),
     );
@@ -408,7 +412,7 @@ fn classify_403(
             format!("the OAuth token ({who}) has been revoked (403); log in again"),
         );
         out.offer(FixId::Relogin);
-    } else if said.has("oauth-org-not-allowed") {
+    } else if said.any(ORG_DISABLED_OAUTH) {
         org_disabled_oauth(scene, out);
     } else if said.has("org-disabled-api-key-auth") {
         out.find(
@@ -472,7 +476,11 @@ mod tests {
 
     #[test]
     fn every_signature_named_here_exists() {
-        for id in WANTS_X_API_KEY.iter().chain(ORG_POLICY) {
+        for id in WANTS_X_API_KEY
+            .iter()
+            .chain(ORG_POLICY)
+            .chain(ORG_DISABLED_OAUTH)
+        {
             assert!(crate::classify::signature(id).is_some(), "{id}");
         }
     }
