@@ -6,17 +6,20 @@
 //!   lookup order), used for every request, minus the hosts in `NO_PROXY`/`no_proxy`. Only the
 //!   shell's values count: a settings-file `env` proxy is not applied to the CLI's API calls
 //!   (anthropics/claude-code#11660), so it is not applied here either.
-//! - **Trust**: the runtime's bundled Mozilla roots plus the PEM file in `NODE_EXTRA_CA_CERTS`
-//!   (shell only; a settings-file value has no effect on API calls, #22512). With
-//!   `NODE_OPTIONS=--use-system-ca` or `NODE_USE_SYSTEM_CA=1` the OS store is used instead of the
-//!   bundled one, as the runtime does. So a corporate CA that sits only in the OS store fails
-//!   here just as it fails for the CLI.
+//! - **Trust**: the stores `CLAUDE_CODE_CERT_STORE` selects (bundled Mozilla roots and the OS
+//!   store by default; see [`trust`]) plus the PEM file in `NODE_EXTRA_CA_CERTS` (shell only; a
+//!   settings-file value has no effect on API calls, #22512). The verifier records which store
+//!   trusted or refused each server's chain.
 //! - **Timeouts**: both the connect and the total time are bounded by the caller's limit.
 //! - **Redirects** are not followed: the API never redirects, and following one would carry the
 //!   `x-api-key` header to another host.
 
+pub mod trust;
+
 use crate::env::Environment;
+use rustls::pki_types::CertificateDer;
 use std::time::Duration;
+pub use trust::{StoreChoice, Trust, TrustStore, TrustVerdict};
 
 /// Our user agent.
 pub const USER_AGENT: &str = concat!("claude-auth-tui/", env!("CARGO_PKG_VERSION"));
@@ -112,38 +115,6 @@ pub fn proxy_for(env: &Environment, url: &str) -> Option<ProxySetting> {
     matcher.intercept(&uri).map(|_| proxy)
 }
 
-/// Which root store the runtime trusts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TrustStore {
-    /// The runtime's bundled Mozilla roots (the default).
-    Bundled,
-    /// The operating system's store (`--use-system-ca`).
-    System,
-}
-
-impl TrustStore {
-    #[must_use]
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Bundled => "bundled Mozilla roots (as the CLI's runtime)",
-            Self::System => "the system store (NODE_OPTIONS=--use-system-ca / NODE_USE_SYSTEM_CA)",
-        }
-    }
-}
-
-/// The root store the snapshot selects.
-#[must_use]
-pub fn trust_store(env: &Environment) -> TrustStore {
-    let flag = env
-        .var("NODE_OPTIONS")
-        .is_some_and(|o| o.split_whitespace().any(|a| a == "--use-system-ca"));
-    if flag || env.truthy("NODE_USE_SYSTEM_CA") {
-        TrustStore::System
-    } else {
-        TrustStore::Bundled
-    }
-}
-
 /// What became of `NODE_EXTRA_CA_CERTS`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExtraCaState {
@@ -191,7 +162,8 @@ pub struct HttpSetup {
     pub proxy: Option<ProxySetting>,
     pub no_proxy: Option<NoProxySetting>,
     pub extra_ca: Option<ExtraCa>,
-    pub trust: TrustStore,
+    /// The stores trusted, and what each decided.
+    pub trust: Trust,
     pub timeout: Duration,
 }
 
@@ -215,7 +187,6 @@ pub enum BuildError {
 pub fn build(env: &Environment, timeout: Duration) -> Result<HttpSetup, BuildError> {
     let proxy = proxy_setting(env);
     let no_proxy = no_proxy_setting(env);
-    let trust = trust_store(env);
     let mut builder = reqwest::Client::builder()
         .no_proxy()
         .user_agent(USER_AGENT)
@@ -238,17 +209,8 @@ pub fn build(env: &Environment, timeout: Duration) -> Result<HttpSetup, BuildErr
     }
 
     let (extra_ca, extra_certs) = load_extra_ca(env);
-    builder = match trust {
-        TrustStore::Bundled => {
-            let mut roots: Vec<reqwest::Certificate> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-                .iter()
-                .filter_map(|der| reqwest::Certificate::from_der(der.as_ref()).ok())
-                .collect();
-            roots.extend(extra_certs);
-            builder.tls_certs_only(roots)
-        }
-        TrustStore::System => builder.tls_certs_merge(extra_certs),
-    };
+    let trust = Trust::load(env, &extra_certs);
+    builder = builder.tls_backend_preconfigured(trust.client_config());
 
     let client = builder
         .build()
@@ -263,7 +225,7 @@ pub fn build(env: &Environment, timeout: Duration) -> Result<HttpSetup, BuildErr
     })
 }
 
-fn load_extra_ca(env: &Environment) -> (Option<ExtraCa>, Vec<reqwest::Certificate>) {
+fn load_extra_ca(env: &Environment) -> (Option<ExtraCa>, Vec<CertificateDer<'static>>) {
     let Some(raw) = env.var(EXTRA_CA_VAR) else {
         return (None, Vec::new());
     };
@@ -277,7 +239,7 @@ fn load_extra_ca(env: &Environment) -> (Option<ExtraCa>, Vec<reqwest::Certificat
     let (state, certs) = match read {
         Err(e) => (ExtraCaState::Unreadable(e), Vec::new()),
         Ok(bytes) => {
-            let certs = pem_certificates(&bytes);
+            let certs = trust::pem_certificates(&bytes);
             if certs.is_empty() {
                 (ExtraCaState::NoCertificates, certs)
             } else {
@@ -286,26 +248,6 @@ fn load_extra_ca(env: &Environment) -> (Option<ExtraCa>, Vec<reqwest::Certificat
         }
     };
     (Some(ExtraCa { shown, state }), certs)
-}
-
-/// Every parseable certificate in a PEM bundle (bad blocks are skipped, as the runtime does).
-fn pem_certificates(bytes: &[u8]) -> Vec<reqwest::Certificate> {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = Vec::new();
-    let mut rest = text.as_ref();
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    const END: &str = "-----END CERTIFICATE-----";
-    while let Some(start) = rest.find(BEGIN) {
-        let Some(len) = rest[start..].find(END) else {
-            break;
-        };
-        let block = &rest[start..start + len + END.len()];
-        if let Ok(cert) = reqwest::Certificate::from_pem(block.as_bytes()) {
-            out.push(cert);
-        }
-        rest = &rest[start + len + END.len()..];
-    }
-    out
 }
 
 /// `scheme://host:port/path` with any user info replaced: `user:***@`.
@@ -426,22 +368,6 @@ mod tests {
         assert_eq!(p.display(), "http://alice:***@proxy:3128");
         assert!(!p.describe().contains("s3cret"));
         assert_eq!(redact_url("alice:pw@proxy:1"), "***@proxy:1");
-    }
-
-    #[test]
-    fn system_ca_flags_select_the_system_store() {
-        assert_eq!(trust_store(&env_with(&[])), TrustStore::Bundled);
-        assert_eq!(
-            trust_store(&env_with(&[(
-                "NODE_OPTIONS",
-                "--max-old-space-size=4096 --use-system-ca"
-            )])),
-            TrustStore::System
-        );
-        assert_eq!(
-            trust_store(&env_with(&[("NODE_USE_SYSTEM_CA", "1")])),
-            TrustStore::System
-        );
     }
 
     #[test]

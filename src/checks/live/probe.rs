@@ -93,6 +93,10 @@ pub(super) async fn probe(
     // reqwest's own timeouts bound this; the outer one is a second fence around the whole read.
     let fence = scene.timeout + Duration::from_secs(1);
     let result = tokio::time::timeout(fence, answer::fetch(&setup, &url, headers, started)).await;
+    // Which store trusted or refused the server's chain (nothing when no handshake happened).
+    if let Some(verdict) = url.host_str().and_then(|h| setup.trust.verdict(h)) {
+        out.detail(format!("TLS: {}", verdict.describe()));
+    }
     match result {
         Ok(Ok(answer)) => verdict::classify(&scene, &answer, &mut out),
         Ok(Err(err)) => transport::classify_error(&scene, &setup, &err, &mut out),

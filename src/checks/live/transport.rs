@@ -3,7 +3,7 @@
 
 use super::scene::{Scene, host_port, settings_only_var};
 use crate::classify::Reading;
-use crate::http::{self, ErrorChain, ExtraCaState, HttpSetup, ProxySetting};
+use crate::http::{self, ErrorChain, ExtraCaState, HttpSetup, ProxySetting, TrustStore};
 use crate::ids::CauseId;
 use crate::outcome::{CheckOutcome, Status};
 
@@ -221,6 +221,17 @@ fn classify_tls(scene: &Scene<'_>, setup: &HttpSetup, tls: &rustls::Error, out: 
                              that starts claude (a settings file does not work)"
                 .to_string(),
         };
+        if !setup.trust.choice.stores.contains(&TrustStore::System) {
+            advice.push_str(&format!(
+                "; the system store is not used ({}): a CA installed in the OS is not trusted",
+                setup.trust.choice.reason
+            ));
+        } else if !setup.trust.choice.stores.contains(&TrustStore::Bundled) {
+            advice.push_str(&format!(
+                "; only the system store is used ({})",
+                setup.trust.choice.reason
+            ));
+        }
     }
     let mut severity = Status::Fail;
     if scene.env.var("NODE_TLS_REJECT_UNAUTHORIZED") == Some("0") {
