@@ -14,9 +14,11 @@
 //! - [`answer`]: what came back, read and bounded;
 //! - [`verdict`]: how an answer is classified (server messages through `assets/signatures.json`);
 //! - [`transport`]: no answer at all (DNS, refused, timeouts, TLS, proxy);
+//! - [`login_host`]: whether the OAuth host that logs in and refreshes can be reached;
 //! - [`scene`]: the facts classification needs besides the answer.
 
 mod answer;
+pub mod login_host;
 mod plan;
 mod probe;
 mod scene;
@@ -73,7 +75,19 @@ pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
             return out.finish("not tested");
         }
     };
-    probe::probe(ctx, &endpoint, &plan, out).await
+    // The login host is tried alongside (never after: the check has one time limit).
+    let login = login_host::target(ctx, &endpoint, &plan);
+    let login_probe = async {
+        match &login {
+            Some(url) => Some(login_host::probe(ctx, url).await),
+            None => None,
+        }
+    };
+    let (mut out, reach) = tokio::join!(probe::probe(ctx, &endpoint, &plan, out), login_probe);
+    if let (Some(url), Some(reach)) = (login, reach) {
+        login_host::report(&url, reach, &mut out);
+    }
+    out
 }
 
 /// Bedrock, Vertex and Foundry speak their own APIs with cloud credentials: say how to check.
