@@ -864,7 +864,7 @@ async fn vertex_and_foundry_missing_credentials() {
     let home = TempHome::new();
     home.write(
         ".config/gcloud/application_default_credentials.json",
-        r#"{"type":"authorized_user"}"#,
+        r#"{"type":"authorized_user","client_id":"c","client_secret":"s","refresh_token":"r"}"#,
     );
     let outcomes = diagnose(
         base(&home)

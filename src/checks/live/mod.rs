@@ -14,14 +14,17 @@
 //! - [`answer`]: what came back, read and bounded;
 //! - [`verdict`]: how an answer is classified (server messages through `assets/signatures.json`);
 //! - [`transport`]: no answer at all (DNS, refused, timeouts, TLS, proxy);
+//! - [`bedrock`] (with [`sigv4`]): the Amazon Bedrock request, when AWS credentials are set;
 //! - [`login_host`]: whether the OAuth host that logs in and refreshes can be reached;
 //! - [`scene`]: the facts classification needs besides the answer.
 
 mod answer;
+mod bedrock;
 pub mod login_host;
 mod plan;
 mod probe;
 mod scene;
+mod sigv4;
 mod transport;
 mod verdict;
 
@@ -40,6 +43,11 @@ pub use plan::{ANTHROPIC_VERSION, OAUTH_BETA};
 pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
     if ctx.opts.offline {
         return CheckOutcome::skipped(CheckId::Live, "offline (--offline)");
+    }
+    if ctx.endpoint.provider == Provider::Bedrock
+        && let Some(out) = bedrock::run(ctx, &ctx.endpoint).await
+    {
+        return out;
     }
     if let Some(out) = provider_skip(&ctx.endpoint) {
         return out;
