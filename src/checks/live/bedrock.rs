@@ -58,6 +58,17 @@ pub(super) async fn run(ctx: &CheckCtx, endpoint: &Endpoint) -> Option<CheckOutc
             cred,
         )
     };
+    // The same rule as the Anthropic request: no credential to an endpoint an untrusted folder
+    // chose (its `env.ANTHROPIC_BEDROCK_BASE_URL`).
+    if let Some(why) = crate::checks::trust::endpoint_refusal(ctx, endpoint) {
+        let mut out = CheckOutcome::new(CheckId::Live);
+        out.find(
+            CauseId::UntrustedFolder,
+            Status::Warn,
+            format!("not sent: {why}"),
+        );
+        return Some(out.finish("not tested"));
+    }
     let region = var(ctx, "AWS_REGION")
         .or_else(|| var(ctx, "AWS_DEFAULT_REGION"))
         .map_or_else(|| "us-east-1".to_string(), |(v, _)| v);
