@@ -1012,7 +1012,7 @@ fn tls_acceptor(
     cert: rustls::pki_types::CertificateDer<'static>,
     key: &rcgen::KeyPair,
 ) -> tokio_rustls::TlsAcceptor {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()

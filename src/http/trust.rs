@@ -359,7 +359,7 @@ impl Trust {
             .stores
             .contains(&TrustStore::System)
             .then(|| load_system(env));
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
         let log: TrustLog = Arc::default();
         let mut candidates = Vec::new();
         let mut union: Vec<CertificateDer<'static>> = Vec::new();

@@ -122,7 +122,7 @@ pub fn ca_and_leaf() -> (String, tokio_rustls::TlsAcceptor) {
     let leaf = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
     let key = rcgen::KeyPair::generate().unwrap();
     let cert = leaf.signed_by(&key, &ca).unwrap();
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()

@@ -3,10 +3,10 @@
 //!
 //! Why not the `aws-sigv4` crate: it brings the `aws-smithy-*` runtime crates (not otherwise in
 //! this build) for what is here a canonical request and four HMACs. The hashing and HMAC are
-//! `aws-lc-rs`'s (already the TLS provider); the test below holds this code to AWS's published
+//! `ring`'s (already the TLS provider); the test below holds this code to AWS's published
 //! `get-vanilla` test vector.
 
-use aws_lc_rs::{digest, hmac};
+use ring::{digest, hmac};
 
 /// Static AWS credentials.
 pub(super) struct AwsKeys<'a> {
