@@ -110,6 +110,7 @@ string_ids! {
         ConfigDirInvalid = "config-dir-invalid",
         UntrustedFolder = "untrusted-folder",
         InsecureEndpoint = "insecure-endpoint",
+        CliDisagrees = "cli-disagrees",
     }
 }
 
