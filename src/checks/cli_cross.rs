@@ -57,6 +57,18 @@ pub async fn amend(ctx: &CheckCtx, out: &mut CheckOutcome) {
     }
 }
 
+/// Like [`amend`] for an outcome already finished (the wizard's background cross-check): a new
+/// warning becomes the row's summary.
+pub async fn amend_finished(ctx: &CheckCtx, out: &mut CheckOutcome) {
+    let before = out.status;
+    amend(ctx, out).await;
+    if out.status > before
+        && let Some(worst) = out.worst_finding()
+    {
+        out.summary = worst.summary.clone();
+    }
+}
+
 fn record(ctx: &CheckCtx, out: &mut CheckOutcome, opinion: &CliOpinion) {
     let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".to_string());
     out.detail(format!(
