@@ -405,7 +405,9 @@ fn install_real_cli() -> Option<(Option<tempfile::TempDir>, PathBuf)> {
     match status {
         Ok(s) if s.success() && claude.is_file() => Some((Some(dir), claude)),
         Ok(s) => {
-            println!("real-CLI rows skipped: `npm install @anthropic-ai/claude-code` ended with {s}");
+            println!(
+                "real-CLI rows skipped: `npm install @anthropic-ai/claude-code` ended with {s}"
+            );
             None
         }
         Err(e) => {

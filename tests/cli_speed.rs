@@ -149,7 +149,11 @@ fn unknown_layout_asks_once_then_the_cache_answers_until_the_binary_changes() {
         (&Value::from("2.1.150"), &Value::from("command"))
     );
     assert_eq!(runs(&count), vec!["--version"]);
-    assert!(home.home().join(".claude-auth-tui/cli-versions.json").is_file());
+    assert!(
+        home.home()
+            .join(".claude-auth-tui/cli-versions.json")
+            .is_file()
+    );
 
     // A second run: answered from the cache, nothing started.
     let (_, doc) = check(&home, &[], &[]);
@@ -195,10 +199,17 @@ fn several_installs_are_found_and_compared_without_starting_them() {
     counting_claude(&cask, &count, "9.9.9", LOGGED_IN_KEY);
     let brew_bin = home.root.path().join("opt/homebrew/bin");
     symlink(&cask, &brew_bin.join("claude"));
-    let path = format!("{}:{}:/usr/bin:/bin", home.bin().display(), brew_bin.display());
+    let path = format!(
+        "{}:{}:/usr/bin:/bin",
+        home.bin().display(),
+        brew_bin.display()
+    );
     let (_, doc) = check(&home, &[], &[("PATH", &path)]);
     let cli = cli_check(&doc);
-    assert!(causes(cli).contains(&"multiple-installs".to_string()), "{cli:#}");
+    assert!(
+        causes(cli).contains(&"multiple-installs".to_string()),
+        "{cli:#}"
+    );
     let summary = cli["findings"][0]["summary"].as_str().unwrap();
     assert!(
         summary.contains("2.1.197, native") && summary.contains("2.1.100, homebrew"),
@@ -211,7 +222,10 @@ fn several_installs_are_found_and_compared_without_starting_them() {
 #[test]
 fn npm_placeholder_binary_is_named() {
     let home = TempHome::new();
-    let pkg = home.root.path().join("npm/node_modules/@anthropic-ai/claude-code");
+    let pkg = home
+        .root
+        .path()
+        .join("npm/node_modules/@anthropic-ai/claude-code");
     std::fs::create_dir_all(pkg.join("bin")).unwrap();
     std::fs::write(
         pkg.join("package.json"),
@@ -232,8 +246,14 @@ fn npm_placeholder_binary_is_named() {
     symlink(&stub, &home.bin().join("claude"));
     let (_, doc) = check(&home, &[], &[]);
     let cli = cli_check(&doc);
-    assert!(causes(cli).contains(&"cli-unresponsive".to_string()), "{cli:#}");
-    assert!(cli["summary"].as_str().unwrap().contains("placeholder"), "{cli:#}");
+    assert!(
+        causes(cli).contains(&"cli-unresponsive".to_string()),
+        "{cli:#}"
+    );
+    assert!(
+        cli["summary"].as_str().unwrap().contains("placeholder"),
+        "{cli:#}"
+    );
 }
 
 #[test]
@@ -252,7 +272,10 @@ fn auth_status_runs_only_for_cross_check_and_a_disagreement_is_reported() {
     let (_, doc) = check(&home, &["--cross-check"], &key);
     assert_eq!(runs(&count), vec!["auth status --json"]);
     let cli = cli_check(&doc);
-    assert!(causes(cli).contains(&"cli-disagrees".to_string()), "{cli:#}");
+    assert!(
+        causes(cli).contains(&"cli-disagrees".to_string()),
+        "{cli:#}"
+    );
     let finding = cli["findings"]
         .as_array()
         .unwrap()
@@ -272,7 +295,10 @@ fn auth_status_runs_only_for_cross_check_and_a_disagreement_is_reported() {
     counting_claude(&native, &count, "2.1.197 (Claude Code)", LOGGED_IN_KEY);
     let (_, doc) = check(&home, &["--cross-check"], &key);
     let cli = cli_check(&doc);
-    assert!(!causes(cli).contains(&"cli-disagrees".to_string()), "{cli:#}");
+    assert!(
+        !causes(cli).contains(&"cli-disagrees".to_string()),
+        "{cli:#}"
+    );
     assert!(
         cli["details"]
             .as_array()

@@ -111,9 +111,13 @@ pub fn compare(ctx: &CheckCtx, opinion: &CliOpinion) -> Vec<String> {
         && KNOWN_METHODS.contains(&method)
         && opinion.logged_in != Some(false)
         && we_have_one
-        && !modes.iter().any(|a| cli_methods(a.method()).contains(&method))
+        && !modes
+            .iter()
+            .any(|a| cli_methods(a.method()).contains(&method))
     {
-        out.push(format!("it says authMethod={method}, this tool finds {ours}"));
+        out.push(format!(
+            "it says authMethod={method}, this tool finds {ours}"
+        ));
     }
     if let Some(provider) = opinion.api_provider.as_deref()
         && let Some(theirs) = provider_of(provider)

@@ -101,10 +101,8 @@ fn native_version(resolved: &Path) -> Option<String> {
     let file = file.strip_suffix(".exe").unwrap_or(file);
     let versions = resolved.parent()?;
     let claude = versions.parent()?;
-    (name_of(versions) == Some("versions")
-        && name_of(claude) == Some("claude")
-        && is_version(file))
-    .then(|| file.to_string())
+    (name_of(versions) == Some("versions") && name_of(claude) == Some("claude") && is_version(file))
+        .then(|| file.to_string())
 }
 
 /// The npm package holding `resolved` (`<pkg>/bin/claude.exe`, `<pkg>/cli.js`, or a platform
@@ -234,7 +232,9 @@ mod tests {
     #[test]
     fn npm_package_json_beside_the_binary_and_its_placeholder() {
         let dir = tempfile::tempdir().unwrap();
-        let pkg = dir.path().join("lib/node_modules/@anthropic-ai/claude-code");
+        let pkg = dir
+            .path()
+            .join("lib/node_modules/@anthropic-ai/claude-code");
         fs::create_dir_all(&pkg).unwrap();
         fs::write(
             pkg.join("package.json"),
@@ -244,8 +244,11 @@ mod tests {
         exe(&pkg.join("bin/claude.exe"), "\x7fELF not really");
         let link = dir.path().join("bin/claude");
         fs::create_dir_all(link.parent().unwrap()).unwrap();
-        std::os::unix::fs::symlink("../lib/node_modules/@anthropic-ai/claude-code/bin/claude.exe", &link)
-            .unwrap();
+        std::os::unix::fs::symlink(
+            "../lib/node_modules/@anthropic-ai/claude-code/bin/claude.exe",
+            &link,
+        )
+        .unwrap();
         let got = read(&link);
         assert_eq!(
             (got.kind, got.version.as_deref(), got.npm_stub),
@@ -288,7 +291,11 @@ mod tests {
     fn homebrew_nix_and_version_managers() {
         let dir = tempfile::tempdir().unwrap();
         for (rel, kind, version) in [
-            ("opt/homebrew/Caskroom/claude-code/2.1.197/claude", InstallKind::Homebrew, "2.1.197"),
+            (
+                "opt/homebrew/Caskroom/claude-code/2.1.197/claude",
+                InstallKind::Homebrew,
+                "2.1.197",
+            ),
             (
                 "nix/store/0123456789abcdefghijklmnopqrstuv-claude-code-2.1.190/bin/claude",
                 InstallKind::Nix,
@@ -299,12 +306,20 @@ mod tests {
                 InstallKind::VersionManager,
                 "2.1.150",
             ),
-            (".asdf/installs/claude-code/2.0.1/bin/claude", InstallKind::VersionManager, "2.0.1"),
+            (
+                ".asdf/installs/claude-code/2.0.1/bin/claude",
+                InstallKind::VersionManager,
+                "2.0.1",
+            ),
         ] {
             let path = dir.path().join(rel);
             exe(&path, "x");
             let got = read(&path);
-            assert_eq!((got.kind, got.version.as_deref()), (kind, Some(version)), "{rel}");
+            assert_eq!(
+                (got.kind, got.version.as_deref()),
+                (kind, Some(version)),
+                "{rel}"
+            );
         }
     }
 
@@ -325,7 +340,11 @@ mod tests {
             )
             .ok();
             let got = read(&path);
-            assert_eq!((got.kind, got.version), (InstallKind::Unknown, None), "{rel}");
+            assert_eq!(
+                (got.kind, got.version),
+                (InstallKind::Unknown, None),
+                "{rel}"
+            );
         }
     }
 }
