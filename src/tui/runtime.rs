@@ -115,7 +115,12 @@ pub async fn run(
     let mut world = World {
         base: env,
         views: Vec::new(),
-        opts,
+        // The wizard always asks the CLI itself, in the background after the verdict
+        // (`spawn_run`): never inside the `cli` check, where it would hold the verdict up.
+        opts: CheckOptions {
+            cross_check: false,
+            ..opts
+        },
         plan: PlanSlot::default(),
         last_ctx: CtxSlot::default(),
         inflight: Inflight::default(),
