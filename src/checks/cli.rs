@@ -83,7 +83,10 @@ pub(super) fn probe_env(ctx: &CheckCtx) -> (std::borrow::Cow<'_, Environment>, b
     if super::trust::untrusted_commands(ctx).is_empty() {
         (std::borrow::Cow::Borrowed(&*ctx.env), false)
     } else {
-        (std::borrow::Cow::Owned(ctx.env.with_cwd(ctx.env.home())), true)
+        (
+            std::borrow::Cow::Owned(ctx.env.with_cwd(ctx.env.home())),
+            true,
+        )
     }
 }
 
