@@ -151,7 +151,7 @@ fn unknown_layout_asks_once_then_the_cache_answers_until_the_binary_changes() {
     assert_eq!(runs(&count), vec!["--version"]);
     assert!(
         home.home()
-            .join(".claude-auth-tui/cli-versions.json")
+            .join(".local/state/claude-auth-tui/cli-versions.json")
             .is_file()
     );
 
@@ -326,5 +326,5 @@ fn fix_gets_the_cli_version() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("type /login"), "{text}");
     assert!(!text.contains("claude auth login"), "{text}");
-    assert!(!home.home().join(".claude-auth-tui").exists());
+    assert!(!home.home().join(".local/state/claude-auth-tui").exists());
 }

@@ -16,10 +16,9 @@ const MAX_ENTRIES: usize = 16;
 /// A larger file is not ours: ignored, and replaced on the next write.
 const MAX_FILE: u64 = 64 * 1024;
 
-/// The folder the tool keeps its own state in. One function, so it can follow the shared
-/// state-folder logic when that lands.
+/// The folder the tool keeps its own state in.
 fn state_dir(env: &Environment) -> PathBuf {
-    env.tool_dir()
+    crate::state::state_dir(env)
 }
 
 /// Where the cache lives for this environment.
