@@ -538,6 +538,8 @@ esac"#,
         s.alternate_screen()
             && text.contains("`claude auth login` finished")
             && row_of(s, CheckId::Oauth).is_some_and(|r| r.contains('✓'))
+            // The re-run done, so the summary on quitting has its verdict.
+            && checks_done(s)
     });
     let raw = String::from_utf8_lossy(&session.raw()).into_owned();
     assert!(raw.contains("LOGIN-OK"), "the login ran in this terminal");
