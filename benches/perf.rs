@@ -2,9 +2,11 @@
 //!
 //! (a) `check --json --offline`, whole process, and its peak RSS; (b) `check --json` with the live
 //! check against a stand-in server on 127.0.0.1; (c) the wizard's time to first frame in a
-//! pseudo-terminal; (d) CPU used by the idle wizard over 10 s; (e) when Claude Code is installed
-//! (`claude` on PATH, or `CLAUDE_BIN`), one `claude -p hi` against the same stand-in, as the
-//! reference. Medians with min and max. Everything runs in a throwaway home with a cleared
+//! pseudo-terminal; (d) CPU used by the idle wizard over 10 s. Then (r1–r6) the same with the real
+//! Claude Code installed from npm into a temp folder (or `CLAUDE_BIN`) and on PATH: `check --json`
+//! live against one `curl` of the same request and one `claude -p hi` against the same stand-in,
+//! peak memory of the tool and its children, the wizard's first complete verdict; skipped with a
+//! message when it cannot be installed. Medians with min and max. Everything runs in a throwaway home with a cleared
 //! environment; nothing leaves 127.0.0.1. Targets are printed beside the figures, never asserted.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
@@ -88,33 +90,7 @@ fn main() {
         )),
         None => println!("(d) skipped: /proc not available"),
     }
-    if let Some(claude) = find_claude() {
-        let reference = time_runs(5, || {
-            let mut cmd = Command::new(&claude);
-            cmd.args(["-p", "hi"])
-                .env_clear()
-                .env("HOME", &home_path)
-                .env("PATH", "/usr/local/bin:/usr/bin:/bin")
-                .env("ANTHROPIC_API_KEY", FAKE_KEY)
-                .env("ANTHROPIC_BASE_URL", &url)
-                .env("CLAUDE_CODE_MAX_RETRIES", "0")
-                .env("DISABLE_AUTOUPDATER", "1")
-                .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
-            let _ = cmd.status();
-        });
-        let ratio = reference.median.as_secs_f64() / live.median.as_secs_f64().max(1e-9);
-        println!("(b) is {ratio:.0}× faster than (e) (target ≥ 20×)");
-        rows.push((
-            "(e) claude -p hi (reference)".into(),
-            reference,
-            format!("(b) is {ratio:.0}× faster"),
-        ));
-    } else {
-        println!("(e) skipped: no `claude` on PATH (set CLAUDE_BIN to measure the reference)");
-    }
+    rows.extend(real_cli_rows(&home_path, &url, &live));
 
     println!();
     println!("| measure | median | min | max | target |");
@@ -309,6 +285,11 @@ type Wizard = (
 
 /// Starts the wizard in a pty.
 fn spawn_wizard(home: &Path) -> Option<Wizard> {
+    spawn_wizard_with(home, "/usr/bin:/bin")
+}
+
+/// Starts the wizard in a pty with this PATH.
+fn spawn_wizard_with(home: &Path, path: &str) -> Option<Wizard> {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 30,
@@ -321,7 +302,7 @@ fn spawn_wizard(home: &Path) -> Option<Wizard> {
     cmd.arg("--offline");
     cmd.env_clear();
     cmd.env("HOME", home);
-    cmd.env("PATH", "/usr/bin:/bin");
+    cmd.env("PATH", path);
     cmd.env("TERM", "xterm-256color");
     cmd.env("SHELL", "/bin/zsh");
     cmd.env("CLAUDE_AUTH_TUI_MANAGED_DIR", home.join("etc"));
@@ -399,15 +380,194 @@ fn idle_cpu_percent(home: &Path) -> Option<f64> {
     Some((after - before) as f64 / 100.0 / elapsed * 100.0)
 }
 
-fn find_claude() -> Option<PathBuf> {
+/// The real Claude Code, installed from the npm registry into a temp folder (`CLAUDE_BIN` names
+/// one already installed instead). `None`, with the reason printed, when it cannot be had.
+fn install_real_cli() -> Option<(Option<tempfile::TempDir>, PathBuf)> {
     if let Some(p) = std::env::var_os("CLAUDE_BIN") {
-        return Some(PathBuf::from(p));
+        return Some((None, PathBuf::from(p)));
     }
-    std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|d| d.join("claude"))
-            .find(|p| p.is_file())
-    })
+    let dir = tempfile::tempdir().ok()?;
+    println!("installing @anthropic-ai/claude-code from npm into a temp folder…");
+    let status = Command::new("npm")
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--prefix",
+        ])
+        .arg(dir.path())
+        .arg("@anthropic-ai/claude-code")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status();
+    let claude = dir.path().join("node_modules/.bin/claude");
+    match status {
+        Ok(s) if s.success() && claude.is_file() => Some((Some(dir), claude)),
+        Ok(s) => {
+            println!(
+                "real-CLI rows skipped: `npm install @anthropic-ai/claude-code` ended with {s}"
+            );
+            None
+        }
+        Err(e) => {
+            println!("real-CLI rows skipped: npm could not be started ({e})");
+            None
+        }
+    }
+}
+
+/// The figures with the real CLI on PATH: `check --json` live on loopback against one `curl` of
+/// the same request and one `claude -p hi` against the same stand-in; peak memory of the tool
+/// and its children (with and without `--cross-check`); the wizard's first complete verdict.
+fn real_cli_rows(home: &Path, url: &str, stand_in_live: &Stats) -> Vec<(String, Stats, String)> {
+    let mut rows = Vec::new();
+    let Some((_keep, claude)) = install_real_cli() else {
+        return rows;
+    };
+    let version = Command::new(&claude)
+        .arg("--version")
+        .env_clear()
+        .env("HOME", home)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    println!("real CLI: {} ({version})", claude.display());
+    let bin_dir = claude.parent().map(Path::to_path_buf).unwrap_or_default();
+    let path = format!("{}:/usr/bin:/bin", bin_dir.display());
+    let live_vars = [
+        ("ANTHROPIC_API_KEY", FAKE_KEY),
+        ("ANTHROPIC_BASE_URL", url),
+        ("PATH", path.as_str()),
+    ];
+
+    let live = time_runs(30, || run_check(home, &["check", "--json"], &live_vars));
+    let curl = time_runs(30, || {
+        let _ = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-H"])
+            .arg(format!("x-api-key: {FAKE_KEY}"))
+            .args(["-H", "anthropic-version: 2023-06-01"])
+            .arg(format!("{url}/v1/models?limit=1"))
+            .env_clear()
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    });
+    // Claude Code in its own empty home: nothing of this machine, only the fake key.
+    let claude_home = tempfile::tempdir().expect("tempdir");
+    let reference = time_runs(5, || {
+        let _ = Command::new(&claude)
+            .args(["-p", "hi"])
+            .env_clear()
+            .env("HOME", claude_home.path())
+            .env("PATH", "/usr/bin:/bin")
+            .env("ANTHROPIC_API_KEY", FAKE_KEY)
+            .env("ANTHROPIC_BASE_URL", url)
+            .env("CLAUDE_CODE_MAX_RETRIES", "0")
+            .env("DISABLE_AUTOUPDATER", "1")
+            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+            .current_dir(claude_home.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    });
+    let secs = |s: &Stats| s.median.as_secs_f64().max(1e-9);
+    let vs_curl = secs(&live) / secs(&curl);
+    let vs_claude = secs(&reference) / secs(&live);
+    println!(
+        "real CLI: check --json is {vs_curl:.1}× one curl (target ≤ 3×) and {vs_claude:.0}× faster than claude -p hi (target ≥ 20×); stand-in row: {:.1} ms",
+        secs(stand_in_live) * 1000.0
+    );
+    rows.push((
+        "(r1) check --json, live on 127.0.0.1, real CLI on PATH".into(),
+        live.clone(),
+        format!("≤ 3× (r2): {vs_curl:.1}×; ≥ 20× faster than (r3): {vs_claude:.0}×"),
+    ));
+    rows.push((
+        "(r2) one curl of the same request".into(),
+        curl,
+        "reference".into(),
+    ));
+    rows.push((
+        format!("(r3) claude -p hi ({version}) against the same stand-in"),
+        reference,
+        "reference".into(),
+    ));
+    let cross = time_runs(10, || {
+        run_check(home, &["check", "--json", "--cross-check"], &live_vars)
+    });
+    rows.push((
+        "(r4) the same with --cross-check (starts `claude auth status`)".into(),
+        cross,
+        "on request only".into(),
+    ));
+    for (label, extra, target) in [
+        ("(r5) peak memory, tool and children", &[][..], "≤ 32 MB"),
+        (
+            "(r5) peak memory with --cross-check",
+            &["--cross-check"][..],
+            "on request only",
+        ),
+    ] {
+        let mut args = vec!["check", "--json"];
+        args.extend_from_slice(extra);
+        if let Some(kib) = peak_rss_kib_of(home, &args, &live_vars) {
+            rows.push((label.into(), Stats::single_mb(kib), target.into()));
+        }
+    }
+    match verdict_times(home, &path, 10) {
+        Some(s) => rows.push((
+            "(r6) wizard: first complete verdict (every check reported)".into(),
+            s,
+            "≤ 50 ms".into(),
+        )),
+        None => println!("(r6) skipped: the wizard did not reach a verdict in a pseudo-terminal"),
+    }
+    rows
+}
+
+/// Peak resident memory of `BIN args` and every child it waited for (GNU time's %M).
+fn peak_rss_kib_of(home: &Path, args: &[&str], vars: &[(&str, &str)]) -> Option<u64> {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        println!("peak memory skipped: no /usr/bin/time");
+        return None;
+    }
+    let mut cmd = Command::new(time);
+    cmd.args(["-f", "%M", BIN])
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", "/usr/bin:/bin")
+        .env("CLAUDE_AUTH_TUI_MANAGED_DIR", home.join("etc"))
+        .current_dir(home)
+        .stdout(Stdio::null());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().ok()?;
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Time from start until the wizard shows its verdict with every check reported.
+fn verdict_times(home: &Path, path: &str, n: usize) -> Option<Stats> {
+    let mut samples = Vec::new();
+    for _ in 0..n {
+        let (mut child, buffer, mut writer, started) = spawn_wizard_with(home, path)?;
+        // "Primary cause" replaces "Likely cause so far" once every check has reported.
+        let done = wait_for(&buffer, "Primary cause", Duration::from_secs(10));
+        let _ = writer.write_all(b"q");
+        let _ = writer.flush();
+        let _ = child.wait();
+        samples.push(done?.duration_since(started));
+    }
+    Some(Stats::of(samples))
 }
 
 fn cpu_model() -> String {

@@ -68,6 +68,10 @@ pub struct CheckArgs {
     /// Time limit for the live request, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 10.0, global = true, value_parser = parse_timeout)]
     pub timeout: f64,
+
+    /// Also ask Claude Code itself (`claude auth status --json`) and report where it disagrees
+    #[arg(long, global = true)]
+    pub cross_check: bool,
 }
 
 impl CheckArgs {
@@ -76,6 +80,7 @@ impl CheckArgs {
         claude_auth_tui::checks::CheckOptions {
             offline: self.offline,
             timeout: Duration::from_secs_f64(self.timeout),
+            cross_check: self.cross_check,
         }
     }
 }

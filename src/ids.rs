@@ -112,6 +112,7 @@ string_ids! {
         InsecureEndpoint = "insecure-endpoint",
         OauthOrgDisabled = "oauth-org-disabled",
         LoginHostUnreachable = "login-host-unreachable",
+        CliDisagrees = "cli-disagrees",
     }
 }
 

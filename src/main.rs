@@ -76,7 +76,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
                 offline: opts.offline,
                 target,
                 var,
-                cli_version: None,
+                cli_version: claude_auth_tui::checks::cli::installed_version(&env).await,
             };
             let live_env = Arc::clone(&env);
             let timeout = opts.timeout;

@@ -2,6 +2,7 @@
 
 use crate::ids::{CauseId, CheckId, FixId};
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 /// A check's verdict. Ordered so that `max` gives the worst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -55,6 +56,83 @@ pub struct CheckOutcome {
     pub findings: Vec<Finding>,
     pub fixes: Vec<FixId>,
     pub elapsed_ms: u64,
+    /// What the `cli` check found out about the installed Claude Code, typed (only that check
+    /// sets it): the fix flow and the report read the version here, never from a detail line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cli: Option<CliInfo>,
+}
+
+/// How a `claude` binary was installed, as told by where it lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstallKind {
+    /// The native installer: `~/.local/bin/claude` → `~/.local/share/claude/versions/<version>`.
+    Native,
+    /// The npm package `@anthropic-ai/claude-code` (npm, pnpm, yarn, bun, nvm, volta…).
+    Npm,
+    /// Homebrew's cask: `Caskroom/claude-code/<version>/`.
+    Homebrew,
+    /// A Nix store path `…-claude-code-<version>/`.
+    Nix,
+    /// A version manager's folder (mise, asdf): `installs/claude…/<version>/`.
+    VersionManager,
+    /// No layout we know: the version came from `claude --version`.
+    Unknown,
+}
+
+impl InstallKind {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Native => "native",
+            Self::Npm => "npm",
+            Self::Homebrew => "homebrew",
+            Self::Nix => "nix",
+            Self::VersionManager => "version-manager",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// Where a version number came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionSource {
+    /// Read from the installation's files (no process started).
+    Layout,
+    /// A cached `claude --version` answer for this very binary (same path, size and mtime).
+    Cache,
+    /// `claude --version`, run just now.
+    Command,
+}
+
+/// One `claude` found on PATH.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CliInstall {
+    /// As found on PATH.
+    pub path: PathBuf,
+    /// After following symlinks.
+    pub resolved: PathBuf,
+    pub kind: InstallKind,
+    /// e.g. `2.1.197`; `None` when neither the layout nor `claude --version` told it.
+    pub version: Option<String>,
+    pub version_from: Option<VersionSource>,
+}
+
+/// The Claude Code the user runs (the first `claude` on PATH) and any others PATH also holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CliInfo {
+    pub active: CliInstall,
+    /// Further installs later on PATH, which the first one shadows.
+    pub shadowed: Vec<CliInstall>,
+}
+
+impl CliInfo {
+    /// The version of the `claude` that runs.
+    #[must_use]
+    pub fn version(&self) -> Option<&str> {
+        self.active.version.as_deref()
+    }
 }
 
 impl CheckOutcome {
@@ -69,6 +147,7 @@ impl CheckOutcome {
             findings: Vec::new(),
             fixes: Vec::new(),
             elapsed_ms: 0,
+            cli: None,
         }
     }
 

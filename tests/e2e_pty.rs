@@ -538,6 +538,8 @@ esac"#,
         s.alternate_screen()
             && text.contains("`claude auth login` finished")
             && row_of(s, CheckId::Oauth).is_some_and(|r| r.contains('✓'))
+            // The re-run done, so the summary on quitting has its verdict.
+            && checks_done(s)
     });
     let raw = String::from_utf8_lossy(&session.raw()).into_owned();
     assert!(raw.contains("LOGIN-OK"), "the login ran in this terminal");
@@ -853,4 +855,63 @@ fn a_demo_honours_no_color_and_still_shows_the_selection() {
         !raw.contains("38;5;") && !raw.contains("48;5;"),
         "colour codes with NO_COLOR set"
     );
+}
+
+/// The CLI's own opinion (`claude auth status`) is a background cross-check: with a stand-in
+/// whose `auth status` sleeps for seconds, every check and the primary cause are on screen
+/// while it still sleeps; its disagreement arrives afterwards as a finding of its own.
+#[test]
+fn a_slow_auth_status_never_delays_the_verdict() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = TempHome::new();
+    let started = home.root.path().join("auth-status-started");
+    let finished = home.root.path().join("auth-status-finished");
+    // The native installer's layout: the version is read from the folder, nothing is started.
+    let target = home.home().join(".local/share/claude/versions/2.1.197");
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::write(
+        &target,
+        format!(
+            r#"#!/bin/sh
+case "$1 $2" in
+  "auth status")
+    touch '{}'
+    sleep 3
+    touch '{}'
+    echo '{{"loggedIn": true, "authMethod": "claude.ai", "apiProvider": "firstParty"}}';;
+  *) echo "2.1.197 (Claude Code)";;
+esac"#,
+            started.display(),
+            finished.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::symlink(&target, home.bin().join("claude")).unwrap();
+
+    let mut session = Session::start(&home, &["--offline"]);
+    session.wait_for("every check and the primary cause", |s| {
+        checks_done(s) && s.contents().contains("no-credentials")
+    });
+    assert!(
+        !finished.exists(),
+        "the verdict waited for `claude auth status`:\n{}",
+        session.screen_text()
+    );
+    // Look at the cli row while the cross-check runs, then see its finding arrive.
+    let cli = CheckId::ALL.iter().position(|c| *c == CheckId::Cli);
+    for _ in 0..CheckId::ALL.len() {
+        let now = selected(session.output.lock().unwrap().parser.screen());
+        if now == cli {
+            break;
+        }
+        session.send(if now > cli { b"k" } else { b"j" });
+        session.wait_for("the selection to move", |s| selected(s) != now);
+    }
+    session.wait_for("the cross-check's disagreement", |s| {
+        s.contents().contains("disagrees")
+    });
+    assert!(started.exists() && finished.exists());
+    session.send(b"q");
+    assert_restored_with_summary(&mut session);
 }

@@ -663,6 +663,7 @@ fn every_frame(case: &Case, paste: &str) {
     let opts = CheckOptions {
         offline: !case.live,
         timeout: Duration::from_secs(5),
+        ..CheckOptions::default()
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -199,6 +199,7 @@ async fn live_with(env: Environment, timeout: Duration) -> CheckOutcome {
         CheckOptions {
             offline: false,
             timeout,
+            ..CheckOptions::default()
         },
     ));
     let out = run_check(CheckId::Live, ctx).await;
@@ -965,6 +966,7 @@ async fn offline_skips() {
         CheckOptions {
             offline: true,
             timeout: TIMEOUT,
+            ..CheckOptions::default()
         },
     ));
     let out = run_check(CheckId::Live, ctx).await;

@@ -21,6 +21,7 @@ async fn live(env: Environment) -> CheckOutcome {
         CheckOptions {
             offline: false,
             timeout: Duration::from_secs(5),
+            ..CheckOptions::default()
         },
     ));
     let out = run_check(CheckId::Live, ctx).await;
@@ -120,6 +121,7 @@ async fn offline_probes_nothing() {
         CheckOptions {
             offline: true,
             timeout: Duration::from_secs(5),
+            ..CheckOptions::default()
         },
     ));
     let out = run_check(CheckId::Live, ctx).await;

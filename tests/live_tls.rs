@@ -21,6 +21,7 @@ async fn live(env: Environment) -> CheckOutcome {
         CheckOptions {
             offline: false,
             timeout: Duration::from_secs(5),
+            ..CheckOptions::default()
         },
     ));
     let out = run_check(CheckId::Live, ctx).await;

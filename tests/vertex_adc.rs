@@ -24,6 +24,7 @@ async fn endpoint_with_adc(adc: &str) -> CheckOutcome {
         CheckOptions {
             offline: true,
             timeout: Duration::from_secs(5),
+            ..CheckOptions::default()
         },
     ));
     run_check(CheckId::Endpoint, ctx).await

@@ -3,6 +3,9 @@
 
 pub mod child;
 pub mod cli;
+pub mod cli_cache;
+pub mod cli_cross;
+pub mod cli_install;
 pub mod config_scope;
 pub mod endpoint;
 pub mod helper;
@@ -28,6 +31,8 @@ pub struct CheckOptions {
     pub offline: bool,
     /// Limit for the live request.
     pub timeout: Duration,
+    /// Also ask the CLI itself (`claude auth status --json`) and report where it disagrees.
+    pub cross_check: bool,
 }
 
 impl Default for CheckOptions {
@@ -35,6 +40,7 @@ impl Default for CheckOptions {
         Self {
             offline: false,
             timeout: Duration::from_secs(10),
+            cross_check: false,
         }
     }
 }

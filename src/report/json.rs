@@ -2,6 +2,7 @@
 //! only ever added.
 
 use super::Diagnosis;
+use crate::outcome::{CliInfo, CliInstall, VersionSource};
 use crate::resolve::{Credential, EffectiveAuth};
 use serde_json::{Value, json};
 
@@ -37,6 +38,31 @@ fn auth_json(d: &Diagnosis, auth: &EffectiveAuth) -> Value {
     })
 }
 
+fn install_json(d: &Diagnosis, i: &CliInstall) -> Value {
+    json!({
+        "path": d.scrub(&d.env.display_path(&i.path)),
+        "install": i.kind.as_str(),
+        "version": i.version,
+        "version_from": i.version_from.map(|v| match v {
+            VersionSource::Layout => "layout",
+            VersionSource::Cache => "cache",
+            VersionSource::Command => "command",
+        }),
+    })
+}
+
+/// The `cli` check's typed result: the `claude` that runs, then the ones it shadows.
+fn cli_json(d: &Diagnosis, cli: &CliInfo) -> Value {
+    let mut active = install_json(d, &cli.active);
+    if let Value::Object(map) = &mut active {
+        map.insert(
+            "shadowed".to_string(),
+            cli.shadowed.iter().map(|i| install_json(d, i)).collect(),
+        );
+    }
+    active
+}
+
 /// The `check --json` document.
 #[must_use]
 pub fn to_value(d: &Diagnosis) -> Value {
@@ -51,7 +77,7 @@ pub fn to_value(d: &Diagnosis) -> Value {
         .outcomes
         .iter()
         .map(|o| {
-            json!({
+            let mut check = json!({
                 "id": o.id.as_str(),
                 "status": o.status.as_str(),
                 "title": o.id.title(),
@@ -64,7 +90,11 @@ pub fn to_value(d: &Diagnosis) -> Value {
                     "summary": d.scrub(&f.summary),
                 })).collect::<Vec<_>>(),
                 "elapsed_ms": o.elapsed_ms,
-            })
+            });
+            if let (Some(cli), Value::Object(map)) = (&o.cli, &mut check) {
+                map.insert("cli".to_string(), cli_json(d, cli));
+            }
+            check
         })
         .collect();
     let mut doc = json!({

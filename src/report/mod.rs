@@ -112,15 +112,20 @@ impl Diagnosis {
         crate::sanitize::escape_keeping_colors(&scrubbed).into_owned()
     }
 
-    /// The CLI version the `cli` check found, if any.
+    /// What the `cli` check found about the installed Claude Code, if it ran and found one.
     #[must_use]
-    pub fn cli_version(&self) -> Option<String> {
+    pub fn cli(&self) -> Option<&crate::outcome::CliInfo> {
         self.outcomes
             .iter()
             .find(|o| o.id == crate::ids::CheckId::Cli)?
-            .details
-            .iter()
-            .find_map(|d| d.strip_prefix("version: ").map(str::to_string))
+            .cli
+            .as_ref()
+    }
+
+    /// The CLI version the `cli` check found, if any.
+    #[must_use]
+    pub fn cli_version(&self) -> Option<String> {
+        self.cli()?.version().map(str::to_string)
     }
 
     /// Exit status for `check`: 0 no failure, 1 a check failed.

@@ -183,11 +183,7 @@ fn base_input(app: &App) -> FixInput {
     let cli_version = app
         .row(CheckId::Cli)
         .and_then(|r| r.outcome())
-        .and_then(|o| {
-            o.details
-                .iter()
-                .find_map(|d| d.strip_prefix("version: ").map(str::to_string))
-        });
+        .and_then(|o| o.cli.as_ref()?.version().map(str::to_string));
     FixInput {
         cli_version,
         ..FixInput::default()

@@ -34,6 +34,13 @@ pub enum Msg {
         run_id: u64,
         outcome: CheckOutcome,
     },
+    /// The CLI's own opinion (`claude auth status`) arrived after every check of run `run_id`
+    /// reported: the `cli` row's finished outcome, amended. Dropped unless that row is done in
+    /// that run.
+    CrossChecked {
+        run_id: u64,
+        outcome: CheckOutcome,
+    },
     /// The plan of operation `op`, or why there is none.
     FixPlanned {
         op: u64,

@@ -115,7 +115,12 @@ pub async fn run(
     let mut world = World {
         base: env,
         views: Vec::new(),
-        opts,
+        // The wizard always asks the CLI itself, in the background after the verdict
+        // (`spawn_run`): never inside the `cli` check, where it would hold the verdict up.
+        opts: CheckOptions {
+            cross_check: false,
+            ..opts
+        },
         plan: PlanSlot::default(),
         last_ctx: CtxSlot::default(),
         inflight: Inflight::default(),
@@ -564,11 +569,22 @@ fn spawn_run(
             let task = running.spawn(async move {
                 let mut outcome = checks::run_check(id, ctx).await;
                 scrub(&mut outcome, &known);
+                let kept = (outcome.id == CheckId::Cli).then(|| outcome.clone());
                 let _ = tx.send(Msg::CheckFinished { run_id, outcome });
+                kept
             });
             entry.1 = Some(task);
         }
-        while running.join_next().await.is_some() {}
+        let mut cli = None;
+        while let Some(done) = running.join_next().await {
+            cli = cli.or(done.ok().flatten());
+        }
+        // Every check has reported: only now ask the CLI itself, so it never delays the verdict.
+        if let Some(mut outcome) = cli.filter(|o| o.cli.is_some()) {
+            checks::cli_cross::amend_finished(&ctx, &mut outcome).await;
+            scrub(&mut outcome, &known);
+            let _ = tx.send(Msg::CrossChecked { run_id, outcome });
+        }
     });
 }
 

@@ -77,6 +77,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             clamp_scroll(app);
             Vec::new()
         }
+        Msg::CrossChecked { run_id, outcome } => {
+            let Some(row) = app.rows.iter_mut().find(|r| {
+                r.id == outcome.id && r.run_id == run_id && matches!(r.state, CheckState::Done(_))
+            }) else {
+                return Vec::new(); // rerun or superseded since
+            };
+            row.state = CheckState::Done(outcome);
+            app.primary = checks::primary_cause(&app.outcomes());
+            auto_select(app);
+            clamp_scroll(app);
+            Vec::new()
+        }
         Msg::FixPlanned { op, result } => fix_flow::planned(app, op, result),
         Msg::KeyRejected { op, reason } => fix_flow::key_rejected(app, op, &reason),
         Msg::FixApplied { op, result } => fix_flow::applied(app, op, result),

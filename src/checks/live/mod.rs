@@ -150,6 +150,7 @@ pub async fn validate_api_key(
     let opts = super::CheckOptions {
         offline: false,
         timeout,
+        ..super::CheckOptions::default()
     };
     let mut ctx = tokio::task::spawn_blocking(move || CheckCtx::new(env, opts))
         .await
