@@ -1012,3 +1012,38 @@ async fn huge_and_binary_files_do_not_break_anything() {
         Status::Warn
     ));
 }
+
+/// Verified against the real CLI: `"ANTHROPIC_API_KEY": ""` in a settings `env` block unsets a
+/// good shell key and the CLI says "Not logged in". The root cause is that override, not a
+/// missing key, and the fix is to drop it.
+#[tokio::test]
+async fn a_settings_value_blanking_the_shell_key_is_the_primary_cause() {
+    let home = TempHome::new();
+    home.write(
+        ".claude/settings.json",
+        r#"{"env":{"ANTHROPIC_API_KEY":""}}"#,
+    );
+    let env = home
+        .env()
+        .var("ANTHROPIC_API_KEY", FAKE_API_KEY)
+        .now_ms(NOW_MS)
+        .build();
+    let outcomes = diagnose(env).await;
+    let primary = primary_cause(&outcomes).unwrap();
+    assert_eq!(primary.cause, CauseId::SettingsOverride, "{outcomes:#?}");
+    assert!(primary.summary.contains("unsets it"), "{}", primary.summary);
+    let shell = outcomes.iter().find(|o| o.id == CheckId::ShellEnv).unwrap();
+    assert_eq!(shell.status, Status::Fail);
+    assert!(
+        shell
+            .fixes
+            .contains(&claude_auth_tui::ids::FixId::DropOverride)
+    );
+    assert!(
+        !shell
+            .findings
+            .iter()
+            .any(|f| f.cause == CauseId::NoCredentials),
+        "the shell has a key: {shell:#?}"
+    );
+}

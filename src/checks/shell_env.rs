@@ -56,6 +56,25 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
                     .map(|a| format!(", set at {}:{}", env.display_path(&a.path), a.line))
                     .unwrap_or_default();
                 out.detail(format!("{var} = {}{traced}", mask(value)));
+                if let Some(origin) = crate::resolve::unset_by_settings(var, env, &ctx.facts) {
+                    // The root cause of "nothing to send" when the shell has a key: a settings
+                    // `env` block blanks it (verified: the CLI then says "Not logged in").
+                    let severity = if ctx.auth.effective.is_none() {
+                        Status::Fail
+                    } else {
+                        Status::Warn
+                    };
+                    out.find(
+                        CauseId::SettingsOverride,
+                        severity,
+                        format!(
+                            "{var} is set in this shell, but {} sets it to \"\", which unsets it: \
+                             Claude Code does not send it",
+                            origin.describe(env)
+                        ),
+                    );
+                    out.offer(FixId::DropOverride);
+                }
                 if let Some(problem) = malformed(var, value, env.is_non_utf8(var), custom_endpoint)
                 {
                     // Spaces, CR or LF around the value are trimmed by the CLI: at most a warning.
