@@ -343,6 +343,7 @@ async fn expired_login_with_and_without_refresh_token() {
         CauseId::OauthExpired,
         Status::Warn,
     );
+    assert_no_nested_parentheses(&outcomes);
 
     let home = TempHome::new();
     home.write_mode(
@@ -361,6 +362,27 @@ async fn expired_login_with_and_without_refresh_token() {
         primary_cause(&outcomes).unwrap().cause,
         CauseId::OauthExpired
     );
+    assert_no_nested_parentheses(&outcomes);
+}
+
+/// Times read "2026-11-25 14:00 UTC (2 days ago)": never inside another pair of parentheses.
+fn assert_no_nested_parentheses(outcomes: &[CheckOutcome]) {
+    for o in outcomes {
+        let texts = std::iter::once(&o.summary)
+            .chain(&o.details)
+            .chain(o.findings.iter().map(|f| &f.summary));
+        for text in texts {
+            let mut depth = 0i32;
+            for c in text.chars() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                assert!(depth <= 1, "nested parentheses in {text:?}");
+            }
+        }
+    }
 }
 
 #[tokio::test]
