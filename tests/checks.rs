@@ -1034,3 +1034,51 @@ async fn huge_and_binary_files_do_not_break_anything() {
         Status::Warn
     ));
 }
+
+#[tokio::test]
+async fn a_key_missing_here_carries_its_profile_line_as_a_typed_fact() {
+    // The wizard acts on why the key is missing (add `export`, or open a new terminal, or
+    // nothing here) from this fact, not from the summary's words.
+    use claude_auth_tui::outcome::ProfileLineState;
+    let home = TempHome::new();
+    home.write(".bashrc", &format!("ANTHROPIC_API_KEY={FAKE_API_KEY}\n"));
+    home.write(
+        ".zshrc",
+        &format!("export ANTHROPIC_AUTH_TOKEN={FAKE_OTHER_KEY}\n"),
+    );
+    home.write(
+        ".profile",
+        &format!("export CLAUDE_CODE_OAUTH_TOKEN={FAKE_OAUTH_TOKEN}\n"),
+    );
+    let outcomes = diagnose(base(&home).var("SHELL", "/bin/bash").build()).await;
+    let facts: Vec<(String, String, ProfileLineState)> = outcome(&outcomes, CheckId::ShellEnv)
+        .findings
+        .iter()
+        .filter_map(|f| f.profile_line.clone())
+        .map(|p| (p.var, p.file, p.state))
+        .collect();
+    for expected in [
+        (
+            "ANTHROPIC_API_KEY",
+            "~/.bashrc",
+            ProfileLineState::NotExported,
+        ),
+        (
+            "ANTHROPIC_AUTH_TOKEN",
+            "~/.zshrc",
+            ProfileLineState::OtherShell,
+        ),
+        (
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            "~/.profile",
+            ProfileLineState::ExportedNotLoaded,
+        ),
+    ] {
+        assert!(
+            facts
+                .iter()
+                .any(|(v, f, s)| (v.as_str(), f.as_str(), *s) == expected),
+            "{expected:?} not in {facts:?}"
+        );
+    }
+}

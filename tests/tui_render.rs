@@ -608,6 +608,7 @@ fn confirm_80x24_scrolls_a_long_plan() {
         files: vec!["~/.claude.json".into()],
         key_check: None,
         url: None,
+        view_only: false,
     };
     let mut app = with_modal(
         80,
