@@ -49,7 +49,7 @@ pub struct Finding {
     pub profile_line: Option<ProfileLine>,
 }
 
-/// A shell profile line that sets a variable, and why this shell does not have its value.
+/// A shell profile line that sets a variable, and whether this shell has its value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileLine {
     pub var: String,
@@ -59,7 +59,7 @@ pub struct ProfileLine {
     pub state: ProfileLineState,
 }
 
-/// How the shell treats a profile line that sets a variable this shell lacks.
+/// How the shell treats a profile line that sets a variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProfileLineState {
@@ -73,6 +73,8 @@ pub enum ProfileLineState {
     /// The line does not run at start-up (inside a function or condition) or is unset again
     /// later: a new terminal does not have it either.
     NotInEffect,
+    /// The line this shell's value came from (a wrong value is repaired there).
+    Loaded,
 }
 
 /// The result of one check. A failing check is a value, never an error.

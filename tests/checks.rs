@@ -1082,3 +1082,43 @@ async fn a_key_missing_here_carries_its_profile_line_as_a_typed_fact() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_bad_base_url_from_a_profile_names_the_line_and_offers_its_repair() {
+    use claude_auth_tui::ids::FixId;
+    use claude_auth_tui::outcome::ProfileLineState;
+    let home = TempHome::new();
+    home.write(
+        ".bashrc",
+        "export ANTHROPIC_BASE_URL=http://127.0.0.1:9/v1\n",
+    );
+    let outcomes = diagnose(
+        base(&home)
+            .var("SHELL", "/bin/bash")
+            .var("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/v1")
+            .build(),
+    )
+    .await;
+    let endpoint = outcome(&outcomes, CheckId::Endpoint);
+    let finding = endpoint
+        .findings
+        .iter()
+        .find(|f| f.cause == CauseId::BaseUrlInvalid)
+        .expect("base-url-invalid");
+    assert!(
+        finding.summary.contains("~/.bashrc:1"),
+        "{}",
+        finding.summary
+    );
+    let line = finding.profile_line.as_ref().expect("the profile line");
+    assert_eq!((line.file.as_str(), line.line), ("~/.bashrc", 1));
+    assert_eq!(line.state, ProfileLineState::Loaded);
+    assert!(
+        endpoint.fixes.contains(&FixId::RepairBaseUrl),
+        "{endpoint:?}"
+    );
+    assert!(
+        !endpoint.fixes.contains(&FixId::DropOverride),
+        "{endpoint:?}"
+    );
+}

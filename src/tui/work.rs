@@ -312,7 +312,12 @@ pub fn after_fix(plan: &PendingPlan, env: &Environment) -> (Option<Environment>,
             file.map(|f| format!("source {f}")),
         ),
         FixId::RepairKey => (
-            exported_by(plan, env).map(|(var, value)| env.with_var(&var, &value)),
+            exported_by(plan, env, CREDENTIAL_VARS).map(|(var, value)| env.with_var(&var, &value)),
+            file.map(|f| format!("source {f}")),
+        ),
+        FixId::RepairBaseUrl => (
+            exported_by(plan, env, &["ANTHROPIC_BASE_URL"])
+                .map(|(var, value)| env.with_var(&var, &value)),
             file.map(|f| format!("source {f}")),
         ),
         FixId::SilenceEnvKey => {
@@ -328,21 +333,22 @@ pub fn after_fix(plan: &PendingPlan, env: &Environment) -> (Option<Environment>,
     }
 }
 
-/// The credential a new terminal gets from the profiles a repair rewrote (read after the
-/// write): the last exported, static assignment of a credential variable in them.
-fn exported_by(plan: &PendingPlan, env: &Environment) -> Option<(String, String)> {
-    const VARS: &[&str] = &[
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_AUTH_TOKEN",
-        "CLAUDE_CODE_OAUTH_TOKEN",
-    ];
+const CREDENTIAL_VARS: &[&str] = &[
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "CLAUDE_CODE_OAUTH_TOKEN",
+];
+
+/// The value a new terminal gets from the profiles a repair rewrote (read after the write):
+/// the last exported, static assignment of one of `vars` in them.
+fn exported_by(plan: &PendingPlan, env: &Environment, vars: &[&str]) -> Option<(String, String)> {
     let edited: Vec<&Path> = plan.plan.edits.iter().map(|e| e.path.as_path()).collect();
     crate::sources::profiles::scan_all(env)
         .into_iter()
         .rev()
         .find(|a| {
             edited.contains(&a.path.as_path())
-                && VARS.contains(&a.var.as_str())
+                && vars.contains(&a.var.as_str())
                 && a.exported
                 && !a.commented
                 && !a.dynamic
