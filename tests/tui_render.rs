@@ -674,6 +674,26 @@ fn paste_input_and_its_verdict() {
 }
 
 #[test]
+fn the_paste_box_wraps_long_lines() {
+    // At 80 columns a 150-character error line is shown whole, over several rows.
+    let mut app = sized(finished(Theme::default()), 80, 24);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)),
+    );
+    let words: Vec<String> = (0..25).map(|i| format!("word{i:02}")).collect();
+    let line = format!("API Error: {} tail-end-marker", words.join(" "));
+    update(&mut app, Msg::Paste(line.clone().into()));
+    let screen = screen_of(&app, 80, 24);
+    for expected in ["API Error: word00", "word12", "word24", "tail-end-marker"] {
+        assert!(
+            screen.contains(expected),
+            "{expected:?} not shown:\n{screen}"
+        );
+    }
+}
+
+#[test]
 fn an_unrecognised_paste_says_so_with_the_nearest_causes() {
     let classification = classify("something about my proxy and a certificate went wrong");
     assert!(classification.cause.is_none());
