@@ -847,6 +847,22 @@ fn header_keeps_file_name_and_line_and_the_bar_hints_at_more_at_60x15() {
 }
 
 #[test]
+fn the_detail_title_is_cut_with_an_ellipsis_at_60x15() {
+    let mut app = deep_path_app(60, 15);
+    app.selected = app.rows.iter().position(|r| r.id == CheckId::Live).unwrap();
+    let screen = text(draw(&app, 60, 15).backend().buffer());
+    let top = screen
+        .lines()
+        .find(|l| l.contains("┐┌"))
+        .expect("the panes' top border");
+    let title = top.split("┐┌").nth(1).unwrap();
+    assert!(
+        title.contains("Live check against the API") || title.contains("…"),
+        "the title is cut silently: {title:?}"
+    );
+}
+
+#[test]
 fn the_bar_keeps_every_key_or_says_there_are_more() {
     for (width, height) in [(60, 15), (80, 24), (120, 40)] {
         let app = sized(finished(Theme::default()), width, height);
