@@ -89,7 +89,11 @@ pub fn base_url_profile_line(ctx: &CheckCtx) -> Option<&crate::sources::profiles
         return None;
     }
     ctx.facts.profile_assignments.iter().rev().find(|a| {
-        a.var == ep.source && !a.commented && a.exported && a.value.trim() == ep.base_url.trim()
+        a.var == ep.source
+            && !a.commented
+            && a.exported
+            && a.takes_effect()
+            && a.value.trim() == ep.base_url.trim()
     })
 }
 

@@ -218,6 +218,7 @@ fn key_in_profile(env: &Environment) -> ProfileKey {
             a.var == "ANTHROPIC_API_KEY"
                 && !a.commented
                 && !a.dynamic
+                && a.takes_effect()
                 && !a.value.is_empty()
                 && (a.read_by_login_shell || !a.exported)
         });
