@@ -331,6 +331,22 @@ fn demo_badge_shows_in_the_header() {
 }
 
 #[test]
+fn the_summary_gives_the_whole_backup_path() {
+    // The backup folder's name is ours, not a token: it is printed whole, so it can be found.
+    let mut app = finished(Theme::default());
+    let backup = "~/.local/state/claude-auth-tui/backups/20261130T115828Z-drop-override-1/";
+    app.applied.push(claude_auth_tui::tui::app::AppliedFix {
+        fix: FixId::DropOverride,
+        entry_id: "20261130T115828Z-drop-override-1".into(),
+        files: vec!["~/.claude/settings.json".into()],
+        backup_dir: Some(backup.into()),
+        undone: false,
+    });
+    let text = summary::summary(&app);
+    assert!(text.contains(&format!("backup in {backup}")), "{text}");
+}
+
+#[test]
 fn the_summary_names_the_problems_the_primary_cause_and_its_fix() {
     let app = finished(Theme::default());
     let text = summary::summary(&app);
