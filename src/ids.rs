@@ -128,6 +128,7 @@ string_ids! {
         TightenPermissions = "tighten-permissions",
         OpenConsole = "open-console",
         ApproveKey = "approve-key",
+        RepairBaseUrl = "repair-base-url",
     }
 }
 

@@ -43,6 +43,38 @@ pub struct Finding {
     pub cause: CauseId,
     pub severity: Status,
     pub summary: String,
+    /// The profile line the finding is about, when it is about one: a typed fact the wizard
+    /// acts on, so nothing has to read the wording.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_line: Option<ProfileLine>,
+}
+
+/// A shell profile line that sets a variable, and whether this shell has its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileLine {
+    pub var: String,
+    /// `~`-relative, as shown.
+    pub file: String,
+    pub line: usize,
+    pub state: ProfileLineState,
+}
+
+/// How the shell treats a profile line that sets a variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProfileLineState {
+    /// Set without `export`: programs never see it; adding `export` fixes it.
+    NotExported,
+    /// Exported in a profile this shell reads, but the shell was started before the line was
+    /// there (or the line did not run): a new terminal has it.
+    ExportedNotLoaded,
+    /// Only in another shell's profile: this shell never reads it.
+    OtherShell,
+    /// The line does not run at start-up (inside a function or condition) or is unset again
+    /// later: a new terminal does not have it either.
+    NotInEffect,
+    /// The line this shell's value came from (a wrong value is repaired there).
+    Loaded,
 }
 
 /// The result of one check. A failing check is a value, never an error.
@@ -174,7 +206,22 @@ impl CheckOutcome {
             cause,
             severity,
             summary,
+            profile_line: None,
         });
+    }
+
+    /// Records a finding about a profile line (see [`ProfileLine`]).
+    pub fn find_in_profile(
+        &mut self,
+        cause: CauseId,
+        severity: Status,
+        summary: impl Into<String>,
+        line: ProfileLine,
+    ) {
+        self.find(cause, severity, summary);
+        if let Some(last) = self.findings.last_mut() {
+            last.profile_line = Some(line);
+        }
     }
 
     /// Offers a fix, once.

@@ -171,7 +171,7 @@ pub fn secrets_in(text: &str) -> Vec<String> {
     let joined: String = text.lines().map(str::trim_end).collect();
     for hay in [text, joined.as_str()] {
         for token in hay.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
-            if looks_random(token) {
+            if looks_random(token) && !is_own_file_name(token) {
                 add(token);
             }
         }
@@ -289,7 +289,7 @@ fn mask_random_tokens(text: &str) -> String {
             continue;
         }
         let token = &rest[..len];
-        if looks_random(token) {
+        if looks_random(token) && !is_own_file_name(token) {
             out.push_str(&mask(token));
         } else {
             out.push_str(token);
@@ -297,6 +297,22 @@ fn mask_random_tokens(text: &str) -> String {
         rest = &rest[len..];
     }
     out
+}
+
+/// The names this tool gives its own backup folders, `<timestamp>-<fix id>-<n>`
+/// (`20261130T115828Z-drop-override-1`), and saved reports (`claude-auth-report-<timestamp>`): long and mixed like a token, but made by us and
+/// needed whole to find the backup. Only the exact shape with a known fix id passes; a known
+/// secret inside it was already masked by the fragment rule before this is asked.
+fn is_own_file_name(token: &str) -> bool {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
+        Regex::new(r"^(?:[0-9]{8}T[0-9]{6}Z-([a-z][a-z-]*[a-z])-[0-9]{1,3}|claude-auth-report-[0-9]{8}T[0-9]{6}Z(?:-[0-9]{1,3})?)$")
+            .expect("static regex")
+    });
+    pattern.captures(token).is_some_and(|caps| {
+        caps.get(1)
+            .is_none_or(|fix| crate::ids::FixId::parse(fix.as_str()).is_some())
+    })
 }
 
 fn looks_random(token: &str) -> bool {
@@ -421,6 +437,25 @@ mod tests {
         // Words of an error message stay.
         let plain = "Invalid API key · Fix external API key (x-api-key, claude-sonnet-4-20250514)";
         assert_eq!(mask_typed(plain), plain);
+    }
+
+    #[test]
+    fn scrub_keeps_the_tools_own_backup_folder_names_whole() {
+        let path =
+            "backup in ~/.local/state/claude-auth-tui/backups/20261130T115828Z-drop-override-1/";
+        assert_eq!(scrub(path, &[]), path);
+        assert!(secrets_in(path).is_empty(), "{:?}", secrets_in(path));
+        let report =
+            "saved ~/.local/state/claude-auth-tui/claude-auth-report-20261130T115828Z-2.md";
+        assert_eq!(scrub(report, &[]), report);
+        // The same shape with no fix id of ours, or anything glued to it, is still a token.
+        let forged = "20261130T115828Z-FAKEgatewayTOKEN-abcd-1";
+        assert!(!scrub(forged, &[]).contains("FAKEgatewayTOKEN"));
+        let glued = "20261130T115828Z-drop-override-1FAKEgatewayTOKEN";
+        assert!(!scrub(glued, &[]).contains("FAKEgatewayTOKEN"));
+        // A known secret never hides behind the shape: the 12-character rule still applies.
+        let secret = "20261130T115828Z-drop-override-7";
+        assert!(!scrub(secret, &[secret]).contains("115828Z-drop"));
     }
 
     #[test]

@@ -343,6 +343,7 @@ async fn expired_login_with_and_without_refresh_token() {
         CauseId::OauthExpired,
         Status::Warn,
     );
+    assert_no_nested_parentheses(&outcomes);
 
     let home = TempHome::new();
     home.write_mode(
@@ -361,6 +362,27 @@ async fn expired_login_with_and_without_refresh_token() {
         primary_cause(&outcomes).unwrap().cause,
         CauseId::OauthExpired
     );
+    assert_no_nested_parentheses(&outcomes);
+}
+
+/// Times read "2026-11-25 14:00 UTC (2 days ago)": never inside another pair of parentheses.
+fn assert_no_nested_parentheses(outcomes: &[CheckOutcome]) {
+    for o in outcomes {
+        let texts = std::iter::once(&o.summary)
+            .chain(&o.details)
+            .chain(o.findings.iter().map(|f| &f.summary));
+        for text in texts {
+            let mut depth = 0i32;
+            for c in text.chars() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                assert!(depth <= 1, "nested parentheses in {text:?}");
+            }
+        }
+    }
 }
 
 #[tokio::test]
@@ -1045,5 +1067,93 @@ async fn a_settings_value_blanking_the_shell_key_is_the_primary_cause() {
             .iter()
             .any(|f| f.cause == CauseId::NoCredentials),
         "the shell has a key: {shell:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_key_missing_here_carries_its_profile_line_as_a_typed_fact() {
+    // The wizard acts on why the key is missing (add `export`, or open a new terminal, or
+    // nothing here) from this fact, not from the summary's words.
+    use claude_auth_tui::outcome::ProfileLineState;
+    let home = TempHome::new();
+    home.write(".bashrc", &format!("ANTHROPIC_API_KEY={FAKE_API_KEY}\n"));
+    home.write(
+        ".zshrc",
+        &format!("export ANTHROPIC_AUTH_TOKEN={FAKE_OTHER_KEY}\n"),
+    );
+    home.write(
+        ".profile",
+        &format!("export CLAUDE_CODE_OAUTH_TOKEN={FAKE_OAUTH_TOKEN}\n"),
+    );
+    let outcomes = diagnose(base(&home).var("SHELL", "/bin/bash").build()).await;
+    let facts: Vec<(String, String, ProfileLineState)> = outcome(&outcomes, CheckId::ShellEnv)
+        .findings
+        .iter()
+        .filter_map(|f| f.profile_line.clone())
+        .map(|p| (p.var, p.file, p.state))
+        .collect();
+    for expected in [
+        (
+            "ANTHROPIC_API_KEY",
+            "~/.bashrc",
+            ProfileLineState::NotExported,
+        ),
+        (
+            "ANTHROPIC_AUTH_TOKEN",
+            "~/.zshrc",
+            ProfileLineState::OtherShell,
+        ),
+        (
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            "~/.profile",
+            ProfileLineState::ExportedNotLoaded,
+        ),
+    ] {
+        assert!(
+            facts
+                .iter()
+                .any(|(v, f, s)| (v.as_str(), f.as_str(), *s) == expected),
+            "{expected:?} not in {facts:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_bad_base_url_from_a_profile_names_the_line_and_offers_its_repair() {
+    use claude_auth_tui::ids::FixId;
+    use claude_auth_tui::outcome::ProfileLineState;
+    let home = TempHome::new();
+    home.write(
+        ".bashrc",
+        "export ANTHROPIC_BASE_URL=http://127.0.0.1:9/v1\n",
+    );
+    let outcomes = diagnose(
+        base(&home)
+            .var("SHELL", "/bin/bash")
+            .var("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/v1")
+            .build(),
+    )
+    .await;
+    let endpoint = outcome(&outcomes, CheckId::Endpoint);
+    let finding = endpoint
+        .findings
+        .iter()
+        .find(|f| f.cause == CauseId::BaseUrlInvalid)
+        .expect("base-url-invalid");
+    assert!(
+        finding.summary.contains("~/.bashrc:1"),
+        "{}",
+        finding.summary
+    );
+    let line = finding.profile_line.as_ref().expect("the profile line");
+    assert_eq!((line.file.as_str(), line.line), ("~/.bashrc", 1));
+    assert_eq!(line.state, ProfileLineState::Loaded);
+    assert!(
+        endpoint.fixes.contains(&FixId::RepairBaseUrl),
+        "{endpoint:?}"
+    );
+    assert!(
+        !endpoint.fixes.contains(&FixId::DropOverride),
+        "{endpoint:?}"
     );
 }

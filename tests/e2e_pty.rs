@@ -716,11 +716,20 @@ fn demo_key_not_approved_approve_succeeds() {
 }
 
 #[test]
-fn demo_base_url_invalid_drop_override_succeeds() {
+fn demo_base_url_invalid_repair_in_bashrc_succeeds() {
+    // The bad URL is exported by ~/.bashrc: the evidence names that line, the fix rewrites it,
+    // and the checks (over a new terminal's environment) still talk only to the stand-in.
     let (session, tmp) = demo_fix_succeeds(
         "base-url-invalid",
-        &[("Primary cause", b"1"), (CONFIRM, b"y")],
+        &[
+            (".bashrc:2", b""),
+            ("Primary cause", b"1"),
+            ("repair-base-url", b""),
+            (CONFIRM, b"y"),
+        ],
     );
+    let header = header_text(session.output.lock().unwrap().parser.screen());
+    assert!(header.contains("127.0.0.1"), "{header}");
     quit_demo(session, &tmp);
 }
 

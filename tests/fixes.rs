@@ -1394,3 +1394,36 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn repair_base_url_drops_the_extra_v1_in_the_profile_line() {
+    let h = TempHome::new();
+    let bashrc = h.write(
+        ".bashrc",
+        "alias x=y\nexport ANTHROPIC_BASE_URL=https://gw.example/v1 # team gateway\n",
+    );
+    let env = h
+        .env()
+        .var("SHELL", "/bin/bash")
+        .var("ANTHROPIC_BASE_URL", "https://gw.example/v1")
+        .build();
+    let (plan, preview) = full_cycle(&env, FixId::RepairBaseUrl, &FixInput::default());
+    assert!(
+        plan.summary.contains("~/.bashrc line 2"),
+        "{}",
+        plan.summary
+    );
+    assert!(
+        preview.contains("+export ANTHROPIC_BASE_URL='https://gw.example' # team gateway"),
+        "{preview}"
+    );
+    let plan = fixes::plan(FixId::RepairBaseUrl, &env, &FixInput::default()).unwrap();
+    fixes::apply(&plan, &env).unwrap();
+    assert_eq!(
+        text(&bashrc),
+        "alias x=y\nexport ANTHROPIC_BASE_URL='https://gw.example' # team gateway\n"
+    );
+    // A URL without the extra /v1 is left alone.
+    let why = nothing_to_do(&env, FixId::RepairBaseUrl, &FixInput::default());
+    assert!(why.contains("/v1"), "{why}");
+}

@@ -315,3 +315,61 @@ async fn the_report_is_written_privately_to_the_tool_folder() {
     let none = work::save_report(None, Vec::new(), None, env).await;
     assert!(none.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_the_profile_already_exports_is_checked_as_a_new_terminal_will_see_it() {
+    // ~/.zshrc exports the key; this zsh was started before: nothing to write, but confirming
+    // looks at the setup with the key a new terminal will have.
+    let (tmp, env) = zsh_home();
+    tmp.write(
+        ".zshrc",
+        &format!("{ZSHRC}export ANTHROPIC_API_KEY='{FAKE_API_KEY}'\n"),
+    );
+    let before = std::fs::read(tmp.home().join(".zshrc")).unwrap();
+    let slot = PlanSlot::default();
+    let request = PlanRequest {
+        op: 4,
+        fix: FixId::ExportKey,
+        input: FixInput::default(),
+        check_key: false,
+    };
+    let Msg::FixPlanned {
+        op: 4,
+        result: Ok(view),
+    } = plan(&env, &slot, request).await
+    else {
+        panic!("no plan")
+    };
+    assert!(view.view_only && !view.changes_nothing(), "{view:?}");
+    assert!(view.summary.contains("already exports"), "{}", view.summary);
+    assert_eq!(view.url.as_deref(), Some("source ~/.zshrc"));
+    let pending = work::take_plan(&slot, 4).expect("a plan to confirm");
+    let applied = work::apply_edits(&pending, &env).await.unwrap();
+    assert!(applied.files.is_empty() && applied.entry_id.is_empty());
+    assert_eq!(std::fs::read(tmp.home().join(".zshrc")).unwrap(), before);
+    let (view_env, reload) = work::after_fix(&pending, &env);
+    let view_env = view_env.expect("a new terminal's environment");
+    assert_eq!(view_env.var("ANTHROPIC_API_KEY"), Some(FAKE_API_KEY));
+    assert_eq!(reload.as_deref(), Some("source ~/.zshrc"));
+    // Over that environment the key is no longer missing.
+    let opts = CheckOptions {
+        offline: true,
+        ..CheckOptions::default()
+    };
+    let view_env = Arc::new(view_env);
+    let ctx = tokio::task::spawn_blocking(move || CheckCtx::new(view_env, opts))
+        .await
+        .unwrap();
+    let outcomes = checks::run_all(Arc::new(ctx)).await;
+    let shell = outcomes
+        .iter()
+        .find(|o| o.id == claude_auth_tui::ids::CheckId::ShellEnv)
+        .unwrap();
+    assert!(
+        !shell
+            .findings
+            .iter()
+            .any(|f| f.cause == claude_auth_tui::ids::CauseId::KeyNotExported),
+        "{shell:?}"
+    );
+}

@@ -331,6 +331,22 @@ fn demo_badge_shows_in_the_header() {
 }
 
 #[test]
+fn the_summary_gives_the_whole_backup_path() {
+    // The backup folder's name is ours, not a token: it is printed whole, so it can be found.
+    let mut app = finished(Theme::default());
+    let backup = "~/.local/state/claude-auth-tui/backups/20261130T115828Z-drop-override-1/";
+    app.applied.push(claude_auth_tui::tui::app::AppliedFix {
+        fix: FixId::DropOverride,
+        entry_id: "20261130T115828Z-drop-override-1".into(),
+        files: vec!["~/.claude/settings.json".into()],
+        backup_dir: Some(backup.into()),
+        undone: false,
+    });
+    let text = summary::summary(&app);
+    assert!(text.contains(&format!("backup in {backup}")), "{text}");
+}
+
+#[test]
 fn the_summary_names_the_problems_the_primary_cause_and_its_fix() {
     let app = finished(Theme::default());
     let text = summary::summary(&app);
@@ -608,6 +624,7 @@ fn confirm_80x24_scrolls_a_long_plan() {
         files: vec!["~/.claude.json".into()],
         key_check: None,
         url: None,
+        view_only: false,
     };
     let mut app = with_modal(
         80,
@@ -670,6 +687,26 @@ fn paste_input_and_its_verdict() {
         assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
     }
     insta::assert_snapshot!("paste_verdict_100x30", draw(&app, 100, 30).backend());
+}
+
+#[test]
+fn the_paste_box_wraps_long_lines() {
+    // At 80 columns a 150-character error line is shown whole, over several rows.
+    let mut app = sized(finished(Theme::default()), 80, 24);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)),
+    );
+    let words: Vec<String> = (0..25).map(|i| format!("word{i:02}")).collect();
+    let line = format!("API Error: {} tail-end-marker", words.join(" "));
+    update(&mut app, Msg::Paste(line.clone().into()));
+    let screen = screen_of(&app, 80, 24);
+    for expected in ["API Error: word00", "word12", "word24", "tail-end-marker"] {
+        assert!(
+            screen.contains(expected),
+            "{expected:?} not shown:\n{screen}"
+        );
+    }
 }
 
 #[test]
@@ -823,6 +860,22 @@ fn header_keeps_file_name_and_line_and_the_bar_hints_at_more_at_60x15() {
     );
     assert!(bar.contains(" q quit "), "{bar:?}");
     insta::assert_snapshot!("header_deep_path_60x15", terminal.backend());
+}
+
+#[test]
+fn the_detail_title_is_cut_with_an_ellipsis_at_60x15() {
+    let mut app = deep_path_app(60, 15);
+    app.selected = app.rows.iter().position(|r| r.id == CheckId::Live).unwrap();
+    let screen = text(draw(&app, 60, 15).backend().buffer());
+    let top = screen
+        .lines()
+        .find(|l| l.contains("┐┌"))
+        .expect("the panes' top border");
+    let title = top.split("┐┌").nth(1).unwrap();
+    assert!(
+        title.contains("Live check against the API") || title.contains("…"),
+        "the title is cut silently: {title:?}"
+    );
 }
 
 #[test]

@@ -493,6 +493,7 @@ fn plan_view(fix: FixId, preview_lines: usize) -> PlanView {
         files: vec!["~/.zshrc".to_string()],
         key_check: None,
         url: None,
+        view_only: false,
     }
 }
 

@@ -4,7 +4,7 @@
 use super::CheckCtx;
 use crate::files::{self, FileRead};
 use crate::ids::{CauseId, CheckId, FixId};
-use crate::outcome::{CheckOutcome, Status};
+use crate::outcome::{CheckOutcome, ProfileLine, ProfileLineState, Status};
 use crate::resolve::{self, EnvValue, Mode, Origin, Provider};
 use crate::secret::mask;
 use std::path::PathBuf;
@@ -80,17 +80,55 @@ pub fn base_url_problem(url: &str) -> Option<String> {
     None
 }
 
+/// The profile line this shell's custom base URL came from: the last exported, uncommented
+/// line setting it to the same value.
+#[must_use]
+pub fn base_url_profile_line(ctx: &CheckCtx) -> Option<&crate::sources::profiles::Assignment> {
+    let ep = &ctx.endpoint;
+    if ep.origin != Origin::Shell || !ep.is_custom() {
+        return None;
+    }
+    ctx.facts.profile_assignments.iter().rev().find(|a| {
+        a.var == ep.source
+            && !a.commented
+            && a.exported
+            && a.takes_effect()
+            && a.value.trim() == ep.base_url.trim()
+    })
+}
+
 fn check_base_url(out: &mut CheckOutcome, ctx: &CheckCtx) {
     let ep = &ctx.endpoint;
     if !ep.is_custom() {
         return;
     }
     if let Some(problem) = base_url_problem(&ep.base_url) {
-        out.find(
-            CauseId::BaseUrlInvalid,
-            Status::Fail,
-            format!("{} ({}) {problem}", ep.source, ep.origin.describe(&ctx.env)),
-        );
+        // From the shell: the profile line that set it is where it is wrong, and repaired.
+        match base_url_profile_line(ctx) {
+            Some(a) => {
+                let file = ctx.env.display_path(&a.path);
+                out.detail(format!("{} = {}, set at {file}:{}", a.var, a.value, a.line));
+                out.find_in_profile(
+                    CauseId::BaseUrlInvalid,
+                    Status::Fail,
+                    format!("{} (set at {file}:{}) {problem}", ep.source, a.line),
+                    ProfileLine {
+                        var: a.var.clone(),
+                        file,
+                        line: a.line,
+                        state: ProfileLineState::Loaded,
+                    },
+                );
+                if crate::fixes::repair_base_url::corrected(&a.value).is_some() {
+                    out.offer(FixId::RepairBaseUrl);
+                }
+            }
+            None => out.find(
+                CauseId::BaseUrlInvalid,
+                Status::Fail,
+                format!("{} ({}) {problem}", ep.source, ep.origin.describe(&ctx.env)),
+            ),
+        }
         if ep.origin.is_settings() {
             out.offer(FixId::DropOverride);
         }

@@ -254,14 +254,14 @@ fn check_tokens(
                     CauseId::OauthExpired,
                     Status::Warn,
                     format!(
-                        "the login token expired ({when}); Claude Code will try to renew it with the refresh token, which fails if platform.claude.com is unreachable or the refresh token was revoked"
+                        "the login token expired {when}; Claude Code will try to renew it with the refresh token, which fails if platform.claude.com is unreachable or the refresh token was revoked"
                     ),
                 );
             } else {
                 out.find(
                     CauseId::OauthExpired,
                     severity,
-                    format!("the login token expired ({when}) and there is no refresh token"),
+                    format!("the login token expired {when} and there is no refresh token"),
                 );
             }
             out.offer(FixId::Relogin);

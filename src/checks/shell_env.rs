@@ -5,7 +5,7 @@
 use super::CheckCtx;
 use crate::env::{Environment, HomeState};
 use crate::ids::{CauseId, CheckId, FixId};
-use crate::outcome::{CheckOutcome, Status};
+use crate::outcome::{CheckOutcome, ProfileLine, ProfileLineState, Status};
 use crate::resolve::{Method, Mode, Origin, Provider};
 use crate::secret::mask;
 use crate::sources::global_config::KeyApproval;
@@ -177,20 +177,34 @@ fn report_missing(
     let shell = env.shell_name().unwrap_or_else(|| "your shell".to_string());
     for a in assignments.iter().filter(|a| !a.commented) {
         let place = format!("{}:{}", env.display_path(&a.path), a.line);
-        let summary = if let Some(why) = a.why_not_in_effect() {
-            format!("{var} is set at {place}, but that line {why}, so the shell does not have it")
+        let (state, summary) = if let Some(why) = a.why_not_in_effect() {
+            (
+                ProfileLineState::NotInEffect,
+                format!(
+                    "{var} is set at {place}, but that line {why}, so the shell does not have it"
+                ),
+            )
         } else if !a.exported {
-            format!(
-                "{var} is set without `export` at {place}, so programs like claude never see it"
+            (
+                ProfileLineState::NotExported,
+                format!(
+                    "{var} is set without `export` at {place}, so programs like claude never see it"
+                ),
             )
         } else if a.read_by_login_shell {
-            format!(
-                "{var} is exported at {place}, but not in this shell: it was started before the line was added, or the line did not run"
+            (
+                ProfileLineState::ExportedNotLoaded,
+                format!(
+                    "{var} is exported at {place}, but not in this shell: it was started before the line was added, or the line did not run"
+                ),
             )
         } else {
-            format!(
-                "{var} is only in {place}, a {} profile; {shell} does not read it",
-                a.shell.name()
+            (
+                ProfileLineState::OtherShell,
+                format!(
+                    "{var} is only in {place}, a {} profile; {shell} does not read it",
+                    a.shell.name()
+                ),
             )
         };
         if a.dynamic {
@@ -199,7 +213,13 @@ fn report_missing(
                 crate::secret::scrub(&a.raw_value, &[])
             ));
         }
-        out.find(CauseId::KeyNotExported, severity, summary);
+        let line = ProfileLine {
+            var: var.to_string(),
+            file: env.display_path(&a.path),
+            line: a.line,
+            state,
+        };
+        out.find_in_profile(CauseId::KeyNotExported, severity, summary, line);
         if var == "ANTHROPIC_API_KEY" {
             out.offer(FixId::ExportKey);
         }

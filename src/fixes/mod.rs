@@ -23,6 +23,7 @@ pub mod preview;
 mod profile_edit;
 mod relogin;
 mod remove_credentials;
+pub mod repair_base_url;
 mod repair_key;
 mod silence_env_key;
 mod tighten_permissions;
@@ -110,6 +111,7 @@ pub fn plan(fix: FixId, env: &Environment, input: &FixInput) -> Result<FixPlan, 
         FixId::TightenPermissions => tighten_permissions::plan(env, input),
         FixId::OpenConsole => open_console::plan(env, input),
         FixId::ApproveKey => approve_key::plan(env, input),
+        FixId::RepairBaseUrl => repair_base_url::plan(env, input),
     }
 }
 
@@ -138,6 +140,9 @@ pub fn title(fix: FixId) -> &'static str {
         FixId::TightenPermissions => "Make credentials files private (0600)",
         FixId::OpenConsole => "Open the Console's API key page",
         FixId::ApproveKey => "Approve a declined API key",
+        FixId::RepairBaseUrl => {
+            "Remove a doubled /v1 from ANTHROPIC_BASE_URL in your shell profile"
+        }
     }
 }
 
@@ -154,6 +159,7 @@ pub fn affected_checks(fix: FixId) -> &'static [CheckId] {
         FixId::DropOverride => &[CheckId::ConfigScope, CheckId::Endpoint, CheckId::Live],
         FixId::ApproveKey => &[CheckId::ShellEnv, CheckId::ConfigScope, CheckId::Live],
         FixId::OpenConsole => &[],
+        FixId::RepairBaseUrl => &[CheckId::Endpoint, CheckId::Live],
     }
 }
 

@@ -220,12 +220,23 @@ pub fn load_all(env: &Environment) -> Vec<SettingsFile> {
     out
 }
 
+/// Whether two paths name one file, also when it does not exist yet (no settings file in
+/// `~/.claude/`) and one path goes through a symlink (a home folder reached by a link).
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    a == b
-        || matches!(
-            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-            (Ok(x), Ok(y)) if x == y
-        )
+    // The folder holding each, resolved, plus the file name: the folder exists when the file
+    // does not.
+    let resolved = |p: &std::path::Path| {
+        let parent = p.parent()?;
+        let dir = std::fs::canonicalize(parent)
+            .or_else(|_| {
+                // `~/.claude/` itself may be missing: resolve its parent.
+                let grand = parent.parent().ok_or(std::io::ErrorKind::NotFound)?;
+                std::fs::canonicalize(grand).map(|g| g.join(parent.file_name().unwrap_or_default()))
+            })
+            .ok()?;
+        Some(dir.join(p.file_name()?))
+    };
+    a == b || matches!((resolved(a), resolved(b)), (Some(x), Some(y)) if x == y)
 }
 
 #[cfg(test)]
@@ -264,5 +275,35 @@ mod tests {
             Some("1")
         );
         assert_eq!(file.line_of_key("ANTHROPIC_BASE_URL"), Some(4));
+    }
+
+    #[test]
+    fn run_from_home_no_settings_file_is_listed_twice() {
+        // A home reached through a symlink, run from its real folder, with or without a
+        // `~/.claude/settings.json`: each file once, `settings.json` as the user's.
+        let root = tempfile::tempdir().unwrap();
+        let real = root.path().join("real-home");
+        std::fs::create_dir_all(&real).unwrap();
+        let link = root.path().join("home");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        for with_files in [false, true] {
+            if with_files {
+                std::fs::create_dir_all(real.join(".claude")).unwrap();
+                std::fs::write(real.join(".claude/settings.json"), "{}").unwrap();
+                std::fs::write(real.join(".claude/settings.local.json"), "{}").unwrap();
+            }
+            let env = Environment::builder(&link)
+                .cwd(&real)
+                .managed_dir(root.path().join("managed"))
+                .build();
+            let files = load_all(&env);
+            let scopes: Vec<Scope> = files.iter().map(|f| f.scope).collect();
+            assert_eq!(
+                scopes,
+                [Scope::User, Scope::Local, Scope::Managed],
+                "{files:?}"
+            );
+            assert!(files[1].path.ends_with(".claude/settings.local.json"));
+        }
     }
 }

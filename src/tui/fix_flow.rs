@@ -8,7 +8,7 @@
 
 use crate::fixes::{self, FixError, FixInput};
 use crate::ids::{CheckId, FixId};
-use crate::outcome::{CheckOutcome, Status};
+use crate::outcome::{CheckOutcome, ProfileLineState, Status};
 use crate::tui::app::{App, AppliedFix, CheckState, StatusLine};
 use crate::tui::effect::Effect;
 use crate::tui::modal::{Confirm, Confirming, KeyInput, Message, Modal, SecretInput, Tone};
@@ -29,15 +29,19 @@ pub struct PlanView {
     pub files: Vec<String>,
     /// What the live check of a new key said.
     pub key_check: Option<String>,
-    /// A page to open by hand when nothing here can open it (open-console).
+    /// A page to open by hand when nothing here can open it (open-console), or the command
+    /// that loads a profile (`source ~/.bashrc`): what `c` copies.
     pub url: Option<String>,
+    /// Confirming changes no file: the checks run again as a new terminal will see the setup
+    /// (a key a profile already exports, which this shell has not read).
+    pub view_only: bool,
 }
 
 impl PlanView {
-    /// A plan that only tells what to do (no file, no command).
+    /// A plan that only tells what to do (no file, no command, nothing to look at anew).
     #[must_use]
     pub fn changes_nothing(&self) -> bool {
-        self.files.is_empty() && self.command.is_none()
+        self.files.is_empty() && self.command.is_none() && !self.view_only
     }
 }
 
@@ -196,14 +200,15 @@ fn key_is_in_a_profile(app: &App) -> bool {
     app.selected_row()
         .outcome()
         .and_then(CheckOutcome::worst_finding)
-        // A key only in another shell's profile ("zsh does not read it") is not this case:
-        // the key input asks for it and export-key saves it where this shell reads it.
-        // The shell-env check words those two cases so: "set without `export` at ~/.zshrc:4"
-        // and "exported at ~/.bashrc:3, but not in this shell".
-        .is_some_and(|f| {
-            f.cause == crate::ids::CauseId::KeyNotExported
-                && (f.summary.contains("without `export` at")
-                    || f.summary.contains("is exported at"))
+        // A key only in another shell's profile (which this shell never reads) is not this
+        // case: the key input asks for it and export-key saves it where this shell reads it.
+        .and_then(|f| f.profile_line.as_ref())
+        .is_some_and(|p| {
+            p.var == "ANTHROPIC_API_KEY"
+                && matches!(
+                    p.state,
+                    ProfileLineState::NotExported | ProfileLineState::ExportedNotLoaded
+                )
         })
 }
 
@@ -310,6 +315,7 @@ pub fn confirm(app: &mut App) -> Vec<Effect> {
         Confirming::Fix(view) => (
             match (&view.command, view.interactive) {
                 (Some(command), true) => format!("Running `{command}`…"),
+                _ if view.view_only => "Checking as a new terminal will see it…".to_string(),
                 _ => "Applying the fix…".to_string(),
             },
             Effect::ApplyFix { op },
@@ -593,6 +599,13 @@ pub fn undone(app: &mut App, op: u64, result: Result<Undone, FixError>) -> Vec<E
 
 /// `c`: copy what the dialog or the status line offers.
 pub fn copy(app: &mut App) -> Vec<Effect> {
+    if let Some(Modal::Confirm(Confirm {
+        what: Confirming::Fix(view),
+        ..
+    })) = &app.modal
+    {
+        return view.url.clone().map(Effect::Copy).into_iter().collect();
+    }
     if let Some(Modal::Message(message)) = &mut app.modal {
         return match &message.copy {
             Some(text) => {

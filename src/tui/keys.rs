@@ -201,6 +201,9 @@ fn can_scroll(app: &App) -> bool {
 fn can_copy(app: &App) -> bool {
     match &app.modal {
         Some(Modal::Message(m)) => m.copy.is_some(),
+        Some(Modal::Confirm(c)) => {
+            matches!(&c.what, crate::tui::modal::Confirming::Fix(v) if v.url.is_some())
+        }
         Some(_) => false,
         None => {
             !app.show_help

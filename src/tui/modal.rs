@@ -126,6 +126,9 @@ impl PasteInput {
 
     fn styled(mut area: TextArea<'static>) -> TextArea<'static> {
         area.set_placeholder_text("Paste the error message here (or type it)…");
+        // A long error line wraps (at words, or mid-word for a long token) instead of running
+        // off the box's right edge.
+        area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         area.set_cursor_line_style(ratatui::style::Style::new());
         area
     }

@@ -339,7 +339,9 @@ async fn apply_fix(
         Ok(applied) => applied,
         Err(e) => return Ok(vec![Msg::FixApplied { op, result: Err(e) }]),
     };
-    if !applied.entry_id.is_empty() {
+    // A key a profile already exports changes no file, but the checks look at what a new
+    // terminal (which reads that profile) will have.
+    if !applied.entry_id.is_empty() || pending.exported_in.is_some() {
         let (view, reload) = work::after_fix(&pending, &env);
         applied.reload = reload;
         if let Some(view) = view {

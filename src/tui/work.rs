@@ -26,6 +26,9 @@ pub struct PendingPlan {
     pub plan: FixPlan,
     pub key: Option<String>,
     pub var: Option<String>,
+    /// The profile that already exports `key` (nothing to write): confirming looks at the
+    /// setup as a new terminal, which reads it, will.
+    pub exported_in: Option<PathBuf>,
 }
 
 /// The one plan waiting for confirmation, if any (a newer plan replaces it).
@@ -75,6 +78,7 @@ pub fn plan_view(plan: &FixPlan, env: &Environment, key_check: Option<String>) -
             .collect(),
         key_check,
         url: (plan.fix == FixId::OpenConsole).then(|| KEYS_URL.to_string()),
+        view_only: false,
     }
 }
 
@@ -108,10 +112,22 @@ pub async fn plan_fix(
                 input.key = Some(key);
                 from_profile = true;
             }
-            ProfileKey::Exported { file, line } => {
+            ProfileKey::Exported { file, line, key } => {
+                let view = already_exported(&env, &file, line);
+                if let Ok(mut guard) = slot.lock()
+                    && guard.as_ref().is_none_or(|p| p.op < op)
+                {
+                    *guard = Some(PendingPlan {
+                        op,
+                        plan: FixPlan::new(fix, view.summary.clone()),
+                        key: Some(key),
+                        var: None,
+                        exported_in: Some(file),
+                    });
+                }
                 let _ = tx.send(Msg::FixPlanned {
                     op,
-                    result: Ok(already_exported(&env, &file, line)),
+                    result: Ok(view),
                 });
                 return;
             }
@@ -166,6 +182,7 @@ pub async fn plan_fix(
                     plan,
                     key: input.key,
                     var: input.var,
+                    exported_in: None,
                 });
             }
             Ok(view)
@@ -183,9 +200,11 @@ enum ProfileKey {
     /// Set without `export`: the value, to write back with `export`.
     Unexported(String),
     /// Exported already: this shell was started before the line, or did not read the file.
+    /// The value is what a new terminal will have.
     Exported {
         file: PathBuf,
         line: usize,
+        key: String,
     },
     None,
 }
@@ -199,6 +218,7 @@ fn key_in_profile(env: &Environment) -> ProfileKey {
             a.var == "ANTHROPIC_API_KEY"
                 && !a.commented
                 && !a.dynamic
+                && a.takes_effect()
                 && !a.value.is_empty()
                 && (a.read_by_login_shell || !a.exported)
         });
@@ -206,6 +226,7 @@ fn key_in_profile(env: &Environment) -> ProfileKey {
         Some(a) if a.exported => ProfileKey::Exported {
             file: a.path,
             line: a.line,
+            key: a.value,
         },
         Some(a) => ProfileKey::Unexported(a.value),
         None => ProfileKey::None,
@@ -220,7 +241,8 @@ fn already_exported(env: &Environment, file: &Path, line: usize) -> PlanView {
         summary: format!(
             "{shown} line {line} already exports ANTHROPIC_API_KEY: this shell was started \
              before that line was there (or did not read {shown}). Open a new terminal, or run \
-             `source {shown}` here (c copies it), then start claude again."
+             `source {shown}` here (c copies it), then start claude again. Press y to run the \
+             checks as a new terminal will see your setup."
         ),
         preview: String::new(),
         notes: Vec::new(),
@@ -229,6 +251,7 @@ fn already_exported(env: &Environment, file: &Path, line: usize) -> PlanView {
         files: Vec::new(),
         key_check: None,
         url: Some(format!("source {shown}")),
+        view_only: true,
     }
 }
 
@@ -274,7 +297,13 @@ pub async fn apply_edits(plan: &PendingPlan, env: &Arc<Environment>) -> Result<A
 /// change into a shell that is already open. `None` when the fix changes no shell variable.
 #[must_use]
 pub fn after_fix(plan: &PendingPlan, env: &Environment) -> (Option<Environment>, Option<String>) {
-    let file = plan.plan.edits.first().map(|e| env.display_path(&e.path));
+    let file = plan
+        .plan
+        .edits
+        .first()
+        .map(|e| e.path.as_path())
+        .or(plan.exported_in.as_deref())
+        .map(|p| env.display_path(p));
     let fish = env.shell_name().as_deref() == Some("fish");
     match plan.plan.fix {
         FixId::ExportKey => (
@@ -284,7 +313,12 @@ pub fn after_fix(plan: &PendingPlan, env: &Environment) -> (Option<Environment>,
             file.map(|f| format!("source {f}")),
         ),
         FixId::RepairKey => (
-            exported_by(plan, env).map(|(var, value)| env.with_var(&var, &value)),
+            exported_by(plan, env, CREDENTIAL_VARS).map(|(var, value)| env.with_var(&var, &value)),
+            file.map(|f| format!("source {f}")),
+        ),
+        FixId::RepairBaseUrl => (
+            exported_by(plan, env, &["ANTHROPIC_BASE_URL"])
+                .map(|(var, value)| env.with_var(&var, &value)),
             file.map(|f| format!("source {f}")),
         ),
         FixId::SilenceEnvKey => {
@@ -300,21 +334,22 @@ pub fn after_fix(plan: &PendingPlan, env: &Environment) -> (Option<Environment>,
     }
 }
 
-/// The credential a new terminal gets from the profiles a repair rewrote (read after the
-/// write): the last exported, static assignment of a credential variable in them.
-fn exported_by(plan: &PendingPlan, env: &Environment) -> Option<(String, String)> {
-    const VARS: &[&str] = &[
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_AUTH_TOKEN",
-        "CLAUDE_CODE_OAUTH_TOKEN",
-    ];
+const CREDENTIAL_VARS: &[&str] = &[
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "CLAUDE_CODE_OAUTH_TOKEN",
+];
+
+/// The value a new terminal gets from the profiles a repair rewrote (read after the write):
+/// the last exported, static assignment of one of `vars` in them.
+fn exported_by(plan: &PendingPlan, env: &Environment, vars: &[&str]) -> Option<(String, String)> {
     let edited: Vec<&Path> = plan.plan.edits.iter().map(|e| e.path.as_path()).collect();
     crate::sources::profiles::scan_all(env)
         .into_iter()
         .rev()
         .find(|a| {
             edited.contains(&a.path.as_path())
-                && VARS.contains(&a.var.as_str())
+                && vars.contains(&a.var.as_str())
                 && a.exported
                 && !a.commented
                 && !a.dynamic

@@ -102,6 +102,14 @@ pub(super) fn classify(scene: &Scene<'_>, a: &Answer, out: &mut CheckOutcome) {
                 scene.base_var()
             ),
         );
+        // Exported by a profile: name the line, and offer to repair it there.
+        if let Some(a) = crate::checks::endpoint::base_url_profile_line(scene.ctx) {
+            let file = scene.env.display_path(&a.path);
+            out.detail(format!("{} is exported at {file}:{}", a.var, a.line));
+            if crate::fixes::repair_base_url::corrected(&a.value).is_some() {
+                out.offer(FixId::RepairBaseUrl);
+            }
+        }
         return;
     }
     if (300..400).contains(&status) {

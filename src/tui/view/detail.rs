@@ -52,7 +52,14 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::bordered()
         .border_style(theme.border())
         .padding(Padding::horizontal(1))
-        .title(Span::styled(format!(" {} ", row.id.title()), theme.title()))
+        // A narrow pane shows the title cut with `…`, never cut silently mid-word.
+        .title(Span::styled(
+            format!(
+                " {} ",
+                super::fit::fit(row.id.title(), usize::from(area.width.saturating_sub(4)))
+            ),
+            theme.title(),
+        ))
         .title_bottom(
             Line::from(Span::styled(format!(" {} ", row.id), theme.dim())).right_aligned(),
         );

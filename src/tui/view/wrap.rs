@@ -34,20 +34,22 @@ pub fn wrap(spans: &[Span<'_>], width: u16, indent: u16) -> Vec<Line<'static>> {
                 used += w;
                 continue;
             }
-            // Too long for any line: start it on a line of its own, split by characters.
+            // Too long for any line: start it on a line of its own, and break it after a
+            // `-`, `_`, `.`, `:`, `=` or `,` where one fits; only a run with none of them is
+            // split between characters.
             if used > indent {
                 used = break_line(&mut lines, &mut current, indent);
             }
-            for ch in token.chars() {
-                let mut buf = [0u8; 4];
-                let ch = &*ch.encode_utf8(&mut buf);
-                let cw = ch.width();
-                if used + cw > width && used > indent {
-                    used = break_line(&mut lines, &mut current, indent);
-                }
-                push(&mut current, ch, span.style);
-                used += cw;
+            let mut rest = token;
+            while rest.width() > width - used {
+                let room = width - used;
+                let (piece, tail) = rest.split_at(safe_break(rest, room));
+                push(&mut current, piece, span.style);
+                used = break_line(&mut lines, &mut current, indent);
+                rest = tail;
             }
+            push(&mut current, rest, span.style);
+            used += rest.width();
         }
     }
     if !current.is_empty() || lines.is_empty() {
@@ -57,6 +59,28 @@ pub fn wrap(spans: &[Span<'_>], width: u16, indent: u16) -> Vec<Line<'static>> {
         trim_end(line);
     }
     lines
+}
+
+/// Where to cut `word` so its first part fits `room` columns (at least one character): after
+/// the last `-`, `_`, `.`, `:`, `=` or `,` that fits, when that keeps at least a third of the
+/// line; else at the last character that fits.
+fn safe_break(word: &str, room: usize) -> usize {
+    let mut used = 0;
+    let mut last_fit = 0;
+    let mut last_safe = None;
+    for (i, c) in word.char_indices() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > room {
+            break;
+        }
+        used += cw;
+        last_fit = i + c.len_utf8();
+        if matches!(c, '-' | '_' | '.' | ':' | '=' | ',') && used * 3 >= room {
+            last_safe = Some(last_fit);
+        }
+    }
+    let first = word.chars().next().map_or(0, char::len_utf8);
+    last_safe.unwrap_or(last_fit).max(first).min(word.len())
 }
 
 /// Ends the current line and starts the next with the indent; returns the width used.
@@ -160,6 +184,24 @@ mod tests {
         let lines = wrap(&spans, 8, 0);
         assert_eq!(text(&lines), vec!["see", "abcdefgh", "ijklmnop"]);
         assert_eq!(lines[1].spans[0].style, bold);
+    }
+
+    #[test]
+    fn overlong_words_break_after_a_safe_character() {
+        let spans = [Span::raw(
+            "model claude-sonnet-4-20250514-experimental-preview-build is unknown",
+        )];
+        let lines = text(&wrap(&spans, 24, 2));
+        assert_eq!(
+            lines,
+            vec![
+                "model",
+                "  claude-sonnet-4-",
+                "  20250514-experimental-",
+                "  preview-build is",
+                "  unknown"
+            ]
+        );
     }
 
     #[test]
