@@ -113,6 +113,10 @@ string_ids! {
         OauthOrgDisabled = "oauth-org-disabled",
         LoginHostUnreachable = "login-host-unreachable",
         CliDisagrees = "cli-disagrees",
+        KeychainLocked = "keychain-locked",
+        SessionsShareLogin = "sessions-share-login",
+        LoginNeedsBrowser = "login-needs-browser",
+        OnboardingIncomplete = "onboarding-incomplete",
     }
 }
 

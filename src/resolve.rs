@@ -51,6 +51,8 @@ pub enum Origin {
     GlobalConfig { path: PathBuf, line: Option<usize> },
     /// The OAuth credentials file.
     CredentialsFile(PathBuf),
+    /// The macOS Keychain item holding the login.
+    Keychain(crate::sources::keychain::KeychainItem),
     /// Built in to the CLI.
     Default,
 }
@@ -73,8 +75,15 @@ impl Origin {
                 line.map(|l| format!(":{l}")).unwrap_or_default()
             ),
             Self::CredentialsFile(path) => env.display_path(path),
+            Self::Keychain(item) => item.describe(),
             Self::Default => "built-in default".to_string(),
         }
+    }
+
+    /// The stored login (the credentials file or the macOS Keychain item).
+    #[must_use]
+    pub fn is_stored_login(&self) -> bool {
+        matches!(self, Self::CredentialsFile(_) | Self::Keychain(_))
     }
 
     #[must_use]
@@ -373,14 +382,14 @@ pub fn effective_auth(env: &Environment, facts: &Facts, mode: Mode) -> Effective
         origin: h.origin.clone(),
         secret: None,
     });
-    let stored = facts
-        .credentials
+    let login = facts.stored_login();
+    let stored = login
         .tokens()
         .and_then(|t| t.usable_token())
         .map(|token| Credential {
             method: Method::Oauth,
             source: "login credentials".to_string(),
-            origin: Origin::CredentialsFile(facts.credentials.path.clone()),
+            origin: login.origin(),
             secret: Some(token.to_string()),
         });
     let primary = facts.global.primary_api_key().map(|k| Credential {

@@ -7,7 +7,7 @@ use crate::env::Environment;
 use std::ffi::OsStr;
 use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// How long a timed-out group gets between SIGTERM and SIGKILL.
 const TERM_GRACE: Duration = Duration::from_millis(300);
@@ -38,12 +38,29 @@ pub async fn run_bounded(
     time_limit: Duration,
     max_output: u64,
 ) -> Result<ChildOutput, ChildError> {
+    run_bounded_with_input(env, program, args, None, time_limit, max_output).await
+}
+
+/// Like [`run_bounded`], with `input` written to the child's stdin (then closed). Used for
+/// `security -i`, so that a secret never appears on a command line.
+pub async fn run_bounded_with_input(
+    env: &Environment,
+    program: impl AsRef<OsStr>,
+    args: &[&str],
+    input: Option<&[u8]>,
+    time_limit: Duration,
+    max_output: u64,
+) -> Result<ChildOutput, ChildError> {
     let mut cmd = tokio::process::Command::new(program);
     cmd.args(args)
         .env_clear()
         .envs(env.vars())
         .current_dir(env.cwd())
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
@@ -57,7 +74,13 @@ pub async fn run_bounded(
     let mut group = ProcessGroup::of(&child);
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
+    let mut stdin = child.stdin.take();
     let work = async {
+        if let (Some(pipe), Some(bytes)) = (stdin.as_mut(), input) {
+            // A child that exits without reading gives a broken pipe: its exit code tells.
+            let _ = pipe.write_all(bytes).await;
+        }
+        drop(stdin);
         let mut out = Vec::new();
         let mut err = Vec::new();
         // Read both pipes at once: a child filling stderr must not block on a full pipe.

@@ -4,9 +4,10 @@
 use super::CheckCtx;
 use crate::ids::{CauseId, CheckId, FixId};
 use crate::outcome::{CheckOutcome, Status};
-use crate::resolve::{Method, Origin};
+use crate::resolve::Method;
 use crate::secret::mask;
 use crate::sources::credentials::{CredentialsState, INFERENCE_SCOPE, OAuthTokens};
+use crate::sources::keychain::KeychainState;
 
 /// The CLI refreshes a token this close to its expiry.
 const REFRESH_MARGIN_MS: i64 = 5 * 60 * 1000;
@@ -25,7 +26,7 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
             .auth
             .effective
             .as_ref()
-            .is_some_and(|c| matches!(c.origin, Origin::CredentialsFile(_)));
+            .is_some_and(|c| c.origin.is_stored_login());
     let severity = if login_needed {
         Status::Fail
     } else {
@@ -69,49 +70,19 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
         out.offer(FixId::Relogin);
     }
 
-    match &creds.state {
-        CredentialsState::Missing => {
-            out.detail(format!("{path}: not present"));
-            if let Some(note) = keychain_note(ctx) {
-                out.detail(note);
-            } else if ctx.auth.effective.is_none() && !misplaced.state_exists() {
-                out.find(
-                    CauseId::NoCredentials,
-                    Status::Fail,
-                    format!("not logged in: there is no {path}"),
-                );
-                out.offer(FixId::Relogin);
-            } else if !misplaced.state_exists() {
-                out.status = Status::Skip;
+    // On macOS the Keychain item is the CLI's first choice; the file is its fallback.
+    let keychain = keychain_part(&mut out, ctx, severity);
+    if keychain == KeychainOutcome::HoldsLogin {
+        out.detail(format!(
+            "{path}: {} (only a fallback on macOS; the Keychain login is used)",
+            if creds.state_exists() {
+                "present"
+            } else {
+                "not present"
             }
-        }
-        CredentialsState::Unreadable(problem) => {
-            out.find(
-                CauseId::CredentialsCorrupt,
-                severity,
-                format!("{path} {problem}"),
-            );
-            out.offer(FixId::RemoveCredentials);
-        }
-        CredentialsState::NotJson { reason, .. } => {
-            out.find(
-                CauseId::CredentialsCorrupt,
-                severity,
-                format!("{path} {reason}: Claude Code silently treats it as no login"),
-            );
-            out.offer(FixId::RemoveCredentials);
-            out.offer(FixId::Relogin);
-        }
-        CredentialsState::NoOauthSection => {
-            out.find(
-                CauseId::CredentialsCorrupt,
-                severity,
-                format!("{path} has no \"claudeAiOauth\" section, so it holds no login"),
-            );
-            out.offer(FixId::RemoveCredentials);
-            out.offer(FixId::Relogin);
-        }
-        CredentialsState::Parsed(tokens) => check_tokens(&mut out, ctx, tokens, severity, &path),
+        ));
+    } else {
+        file_part(&mut out, ctx, severity, &path, keychain);
     }
 
     if let Some(mode) = creds.mode.filter(|m| m & 0o077 != 0) {
@@ -132,9 +103,12 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
         ));
     }
 
-    let default = match &creds.state {
-        CredentialsState::Parsed(_) => "logged in; the stored token looks valid".to_string(),
-        _ => match ctx.auth.effective.as_ref() {
+    let default = match (&creds.state, keychain) {
+        (_, KeychainOutcome::HoldsLogin) => {
+            "logged in (macOS Keychain); the stored token looks valid".to_string()
+        }
+        (CredentialsState::Parsed(_), _) => "logged in; the stored token looks valid".to_string(),
+        (_, _) => match ctx.auth.effective.as_ref() {
             Some(c) => format!(
                 "no stored login (not needed: Claude Code uses {})",
                 c.source
@@ -283,15 +257,148 @@ fn check_tokens(
             );
         }
     }
-    let shadowed_by =
-        ctx.auth.effective.as_ref().filter(|c| {
-            !matches!(c.origin, Origin::CredentialsFile(_)) && c.method != Method::None
-        });
+    let shadowed_by = ctx
+        .auth
+        .effective
+        .as_ref()
+        .filter(|c| !c.origin.is_stored_login() && c.method != Method::None);
     if let Some(winner) = shadowed_by {
         out.detail(format!(
             "this login is not used: {} wins",
             winner.describe(&ctx.env)
         ));
+    }
+}
+
+/// What the macOS Keychain said, which decides how the file is judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeychainOutcome {
+    /// Not macOS: only the file counts.
+    NotApplicable,
+    /// The item holds a login: it is the one the CLI uses.
+    HoldsLogin,
+    /// Locked: the CLI cannot read the login (already reported).
+    Locked,
+    /// No item, or it could not be read: the CLI falls back to the file.
+    FallsBackToFile,
+}
+
+fn keychain_part(out: &mut CheckOutcome, ctx: &CheckCtx, severity: Status) -> KeychainOutcome {
+    let Some(login) = &ctx.facts.keychain else {
+        return KeychainOutcome::NotApplicable;
+    };
+    let item = login.item.describe();
+    match &login.state {
+        KeychainState::Found(CredentialsState::Parsed(tokens)) => {
+            out.detail(format!("login found in {item}"));
+            check_tokens(out, ctx, tokens, severity, &item);
+            KeychainOutcome::HoldsLogin
+        }
+        KeychainState::Found(_) => {
+            out.find(
+                CauseId::CredentialsCorrupt,
+                Status::Warn,
+                format!("{item} does not hold a readable login (not the JSON Claude Code writes)"),
+            );
+            out.offer(FixId::RemoveCredentials);
+            out.offer(FixId::Relogin);
+            KeychainOutcome::FallsBackToFile
+        }
+        KeychainState::Locked => {
+            let file_usable = ctx
+                .facts
+                .credentials
+                .tokens()
+                .and_then(OAuthTokens::usable_token)
+                .is_some();
+            let over_ssh =
+                ctx.env.var("SSH_CONNECTION").is_some() || ctx.env.var("SSH_TTY").is_some();
+            out.find(
+                CauseId::KeychainLocked,
+                if file_usable { Status::Warn } else { severity },
+                format!(
+                    "the macOS Keychain is locked (`security` said \"User interaction is not allowed\"), so Claude Code cannot read the login in {item}{}; unlock it with `security unlock-keychain ~/Library/Keychains/login.keychain-db`, or {}",
+                    if over_ssh { " (usual over SSH)" } else { "" },
+                    "over SSH use `claude setup-token` and put the token in CLAUDE_CODE_OAUTH_TOKEN"
+                ),
+            );
+            out.offer(FixId::Relogin);
+            KeychainOutcome::Locked
+        }
+        KeychainState::NotFound => {
+            out.detail(format!("{item}: not present"));
+            KeychainOutcome::FallsBackToFile
+        }
+        KeychainState::Failed(why) => {
+            out.detail(format!("{item}: could not be read: {why}"));
+            KeychainOutcome::FallsBackToFile
+        }
+    }
+}
+
+/// The credentials file, judged as the login (Linux, Windows) or as the macOS fallback.
+fn file_part(
+    out: &mut CheckOutcome,
+    ctx: &CheckCtx,
+    severity: Status,
+    path: &str,
+    keychain: KeychainOutcome,
+) {
+    let creds = &ctx.facts.credentials;
+    let misplaced = &ctx.facts.misplaced_credentials;
+    match &creds.state {
+        CredentialsState::Missing => {
+            out.detail(format!("{path}: not present"));
+            if keychain == KeychainOutcome::Locked {
+                // The locked keychain is the reason; nothing more to say about the file.
+            } else if ctx.auth.effective.is_none() && !misplaced.state_exists() {
+                let also = if keychain == KeychainOutcome::FallsBackToFile {
+                    " and no login in the macOS Keychain"
+                } else {
+                    ""
+                };
+                out.find(
+                    CauseId::NoCredentials,
+                    Status::Fail,
+                    format!("not logged in: there is no {path}{also}"),
+                );
+                out.offer(FixId::Relogin);
+            } else if !misplaced.state_exists() {
+                out.status = Status::Skip;
+            }
+        }
+        CredentialsState::Unreadable(problem) => {
+            out.find(
+                CauseId::CredentialsCorrupt,
+                severity,
+                format!("{path} {problem}"),
+            );
+            out.offer(FixId::RemoveCredentials);
+        }
+        CredentialsState::NotJson { reason, .. } => {
+            out.find(
+                CauseId::CredentialsCorrupt,
+                severity,
+                format!("{path} {reason}: Claude Code silently treats it as no login"),
+            );
+            out.offer(FixId::RemoveCredentials);
+            out.offer(FixId::Relogin);
+        }
+        CredentialsState::NoOauthSection => {
+            out.find(
+                CauseId::CredentialsCorrupt,
+                severity,
+                format!("{path} has no \"claudeAiOauth\" section, so it holds no login"),
+            );
+            out.offer(FixId::RemoveCredentials);
+            out.offer(FixId::Relogin);
+        }
+        CredentialsState::Parsed(tokens) => {
+            if keychain != KeychainOutcome::NotApplicable {
+                out.detail(format!("login found in {path} (the macOS fallback)"));
+            }
+            check_tokens(out, ctx, tokens, severity, path);
+        }
     }
 }
 
@@ -323,30 +430,6 @@ pub fn describe_time(epoch_ms: i64, now_ms: i64) -> String {
     } else {
         format!("{absolute} ({span} ago)")
     }
-}
-
-#[cfg(target_os = "macos")]
-fn keychain_note(ctx: &CheckCtx) -> Option<String> {
-    // On macOS the login lives in the keychain; the file is only a fallback.
-    let output = std::process::Command::new("security")
-        .args(["find-generic-password", "-s", "Claude Code-credentials"])
-        .env_clear()
-        .envs(ctx.env.vars())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    Some(if output.status.success() {
-        "macOS keychain: a \"Claude Code-credentials\" item exists (the login lives there)"
-            .to_string()
-    } else {
-        "macOS keychain: no \"Claude Code-credentials\" item (or the keychain is locked, as in SSH sessions: `security unlock-keychain`)".to_string()
-    })
-    .filter(|_| output.status.success())
-}
-
-#[cfg(not(target_os = "macos"))]
-fn keychain_note(_ctx: &CheckCtx) -> Option<String> {
-    None
 }
 
 #[cfg(test)]
