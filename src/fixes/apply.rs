@@ -72,6 +72,11 @@ pub fn apply_with_notes(
     plan: &FixPlan,
     env: &Environment,
 ) -> Result<(UndoEntry, Vec<String>), FixError> {
+    if let Some(removal) = &plan.keychain {
+        // The same lock as file edits: the journal entry and the removal are one step.
+        let lock = lock::acquire(env, &[])?;
+        return super::keychain_store::apply(plan, removal, env).map(|entry| (entry, lock.notes));
+    }
     if plan.edits.is_empty() {
         return Ok((UndoEntry::nothing(plan.fix), Vec::new()));
     }
@@ -144,6 +149,7 @@ fn apply_locked(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError
         backup_dir,
         files,
         undone_at: None,
+        keychain: None,
     };
     journal::append(env, &entry)?;
     match fault {

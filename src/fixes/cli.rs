@@ -144,7 +144,7 @@ pub fn run_fix(
         out.line("Dry run: nothing was changed.")?;
         return Ok(0);
     }
-    let question = match (&plan.edits.is_empty(), &plan.command) {
+    let question = match (&!plan.changes_storage(), &plan.command) {
         (false, _) => "Apply this change?".to_string(),
         (true, Some(command)) => format!("Run `{}` now?", command.display()),
         (true, None) => {
@@ -167,7 +167,7 @@ pub fn run_fix(
     }
 
     let mut code = 0;
-    if !plan.edits.is_empty() {
+    if plan.changes_storage() {
         match super::apply_with_notes(&plan, env) {
             Ok((entry, notes)) => {
                 for note in &notes {

@@ -61,6 +61,9 @@ pub struct UndoEntry {
     pub files: Vec<JournalFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undone_at: Option<String>,
+    /// A macOS Keychain item the fix removed (backed up like a file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keychain: Option<super::keychain_store::JournalKeychain>,
 }
 
 impl UndoEntry {
@@ -75,6 +78,7 @@ impl UndoEntry {
             backup_dir: PathBuf::new(),
             files: Vec::new(),
             undone_at: None,
+            keychain: None,
         }
     }
 }
@@ -397,6 +401,9 @@ pub fn pending_undo(env: &Environment) -> Result<UndoEntry, FixError> {
     for file in &entry.files {
         standing(env, file)?;
     }
+    if let Some(item) = &entry.keychain {
+        super::keychain_store::needs_restore(env, item)?;
+    }
     Ok(entry.clone())
 }
 
@@ -435,6 +442,15 @@ fn undo(env: &Environment, expected_id: Option<&str>) -> Result<UndoReport, FixE
                 restored.push(file.path.clone());
             }
             FileStanding::AsBefore => unchanged.push(file.path.clone()),
+        }
+    }
+    if let Some(item) = &entry.keychain {
+        let shown = PathBuf::from(item.item.describe());
+        if super::keychain_store::needs_restore(env, item)? {
+            super::keychain_store::restore(env, item)?;
+            restored.push(shown);
+        } else {
+            unchanged.push(shown);
         }
     }
     let entry = update(env, &entry.id, Some(EntryStatus::Undone))?.unwrap_or(entry);

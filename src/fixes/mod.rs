@@ -16,6 +16,7 @@ mod drop_override;
 mod export_key;
 pub mod journal;
 pub mod json_edit;
+pub mod keychain_store;
 pub mod lock;
 mod open_console;
 pub mod plan;

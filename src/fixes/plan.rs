@@ -20,6 +20,8 @@ pub struct FixPlan {
     /// Secret values this plan knows about (keys written or removed). They are masked in every
     /// preview and message and never printed.
     pub secrets: Vec<String>,
+    /// A macOS Keychain item the fix removes (remove-credentials on macOS), instead of files.
+    pub keychain: Option<super::keychain_store::KeychainRemoval>,
 }
 
 impl FixPlan {
@@ -33,7 +35,15 @@ impl FixPlan {
             command: None,
             notes: Vec::new(),
             secrets: Vec::new(),
+            keychain: None,
         }
+    }
+
+    /// Whether applying it changes stored state (files or a Keychain item), as opposed to only
+    /// running a command or showing notes.
+    #[must_use]
+    pub fn changes_storage(&self) -> bool {
+        !self.edits.is_empty() || self.keychain.is_some()
     }
 
     /// The secrets as `&str`, for [`crate::secret::scrub`].
@@ -63,6 +73,7 @@ impl fmt::Debug for FixPlan {
             )
             .field("edits", &self.edits)
             .field("command", &self.command)
+            .field("keychain", &self.keychain)
             .field("notes", &self.notes.len())
             .field(
                 "secrets",

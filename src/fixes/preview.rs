@@ -17,6 +17,12 @@ pub fn preview(plan: &FixPlan, env: &Environment) -> String {
     for edit in &plan.edits {
         out.push_str(&file_preview(edit, env));
     }
+    if let Some(removal) = &plan.keychain {
+        out.push_str(&format!(
+            "Removes {} (its login is backed up first; undo puts it back)\n",
+            removal.item.describe()
+        ));
+    }
     if let Some(command) = &plan.command {
         out.push_str(&format!(
             "Runs: {}\n  {}\n",

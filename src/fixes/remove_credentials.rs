@@ -1,11 +1,13 @@
 //! remove-credentials: back up and remove a misplaced `credentials.json` (the CLI ignores it),
 //! else a corrupt, blanked or expired `.credentials.json`, so that a fresh login starts clean.
 
+use super::keychain_store::{self, KeychainRemoval};
 use super::plan::{FileEdit, FixPlan};
 use super::{FixError, FixInput, read_before};
 use crate::env::Environment;
 use crate::ids::FixId;
 use crate::sources::credentials::{CredentialsFile, CredentialsState};
+use crate::sources::keychain::{self, KeychainLogin, KeychainState};
 use std::path::PathBuf;
 
 /// Why a credentials file should go, or `None` if it is fine (or absent).
@@ -51,7 +53,12 @@ pub(crate) fn plan(env: &Environment, input: &FixInput) -> Result<FixPlan, FixEr
                 env.display_path(p)
             )));
         }
-        None => vec![(misplaced, true), (real, false)],
+        None => {
+            if let Some(plan) = keychain_plan(env)? {
+                return Ok(plan);
+            }
+            vec![(misplaced, true), (real, false)]
+        }
     };
     for (path, is_misplaced) in candidates {
         let file = CredentialsFile::load_path(path.clone());
@@ -99,4 +106,51 @@ pub(crate) fn plan(env: &Environment, input: &FixInput) -> Result<FixPlan, FixEr
             "absent"
         }
     )))
+}
+
+/// On macOS the login lives in the Keychain: a blanked, corrupt or expired item goes (backed
+/// up first), so that the next login starts clean.
+fn keychain_plan(env: &Environment) -> Result<Option<FixPlan>, FixError> {
+    let Some(login) = KeychainLogin::load(env) else {
+        return Ok(None);
+    };
+    let KeychainState::Found(state) = &login.state else {
+        return Ok(None);
+    };
+    let as_file = CredentialsFile {
+        path: PathBuf::new(),
+        state: state.clone(),
+        mode: None,
+    };
+    let Some(why) = reason(&as_file, false, env.now_ms()) else {
+        return Ok(None);
+    };
+    let Some(before) = keychain_store::current(env, &login.item)? else {
+        return Ok(None);
+    };
+    let shown = login.item.describe();
+    let mut plan = FixPlan::new(
+        FixId::RemoveCredentials,
+        format!(
+            "Remove {shown}: {why}. A copy is kept (readable by you only) in the backups, and \
+             undo puts it back."
+        ),
+    );
+    if let Some(t) = as_file.tokens() {
+        for token in [&t.access_token, &t.refresh_token].into_iter().flatten() {
+            plan.add_secret(token);
+        }
+    }
+    plan.notes.push(format!(
+        "Log in again: `claude auth login` (or /login inside claude). The command run is `{} \
+         delete-generic-password -a {} -s \"{}\"`.",
+        keychain::security_program(env).display(),
+        login.item.account,
+        login.item.service
+    ));
+    plan.keychain = Some(KeychainRemoval {
+        item: login.item,
+        before,
+    });
+    Ok(Some(plan))
 }

@@ -27,7 +27,7 @@ const TIME_LIMIT: Duration = Duration::from_secs(5);
 const MAX_OUTPUT: u64 = 256 * 1024;
 
 /// Which Keychain item holds the login.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeychainItem {
     pub service: String,
     pub account: String,

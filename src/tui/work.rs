@@ -280,7 +280,7 @@ pub async fn apply_edits(plan: &PendingPlan, env: &Arc<Environment>) -> Result<A
         url: (fix == FixId::OpenConsole).then(|| KEYS_URL.to_string()),
         view_label: None,
     };
-    if plan.plan.edits.is_empty() {
+    if !plan.plan.changes_storage() {
         return Ok(applied);
     }
     let to_apply = plan.plan.clone();
