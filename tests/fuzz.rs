@@ -1071,8 +1071,10 @@ fn huge_inputs_are_refused_or_bounded() {
         other => panic!("{other:?}"),
     }
     let env = home.env().var("SHELL", "/bin/zsh").build();
+    // ~/.claude.json is streamed whatever its size (the CLI reads big ones): this one is
+    // judged by its contents, an unterminated string.
     match GlobalConfig::load(&env).state {
-        GlobalState::Unreadable(p) => assert!(too_large(&p), "{p}"),
+        GlobalState::Corrupt(p) => assert!(p.contains("ends too early"), "{p}"),
         other => panic!("{other:?}"),
     }
     assert!(

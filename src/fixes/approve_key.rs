@@ -10,7 +10,6 @@ use crate::resolve::{self, Mode};
 use crate::secret::mask;
 use crate::sources::Facts;
 use crate::sources::global_config::{GlobalState, KeyApproval, key_tail};
-use serde_json::Value;
 
 const RESPONSES: &str = "customApiKeyResponses";
 
@@ -82,20 +81,8 @@ pub(crate) fn plan(env: &Environment, input: &FixInput) -> Result<FixPlan, FixEr
     );
     plan.add_secret(&key);
     // Every stored tail is part of some key: mask them all in the preview.
-    if let GlobalState::Loaded { value, .. } = &facts.global.state
-        && let Some(responses) = value.get(RESPONSES)
-    {
-        for list in ["approved", "rejected"] {
-            for tail in responses
-                .get(list)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                plan.add_secret(tail);
-            }
-        }
+    for tail in facts.global.response_tails() {
+        plan.add_secret(&tail);
     }
     plan.notes.push(
         "To decline it again later, run `claude-auth-tui undo` now, or remove it from \

@@ -1,10 +1,15 @@
 //! `~/.claude.json`: the CLI's global state, with `primaryApiKey`, the approved/rejected custom
-//! API keys, the OAuth account and per-folder workspace trust.
+//! API keys, the OAuth account, onboarding and per-folder workspace trust.
+//!
+//! The file is read in one streaming pass (see [`super::global_stream`]) that checks its syntax
+//! and keeps only those members: heavy users have tens of MB of project history in it, which
+//! the CLI reads without complaint, so its size is never a reason to refuse it.
 
+use super::global_stream::{self, Captured};
 use crate::env::Environment;
-use crate::files::{self, FileRead};
-use crate::sources::settings::describe_json_error;
+use crate::files;
 use serde_json::Value;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// How the CLI treats an `ANTHROPIC_API_KEY` in interactive sessions.
@@ -22,10 +27,8 @@ pub enum GlobalState {
     Unreadable(String),
     /// Corrupt JSON here is fatal for the CLI ("Configuration error in …").
     Corrupt(String),
-    Loaded {
-        value: serde_json::Map<String, Value>,
-        text: String,
-    },
+    /// Valid: the members the diagnosis uses (the rest of the file was checked, not kept).
+    Loaded(Box<Captured>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -38,33 +41,47 @@ impl GlobalConfig {
     #[must_use]
     pub fn load(env: &Environment) -> Self {
         let path = env.global_config_path();
-        let state = match files::read_text(&path) {
-            FileRead::Missing => GlobalState::Missing,
-            FileRead::Problem(p) => GlobalState::Unreadable(p),
-            FileRead::Text(t) => parse(&t.text),
+        // Only the current folder and its parents can grant trust here.
+        let folders: Vec<String> = env
+            .cwd()
+            .ancestors()
+            .map(|d| d.to_string_lossy().into_owned())
+            .collect();
+        let state = match open_regular(&path) {
+            Opened::Missing => GlobalState::Missing,
+            Opened::Problem(p) => GlobalState::Unreadable(p),
+            Opened::File(file) => from_reader(std::io::BufReader::new(file), Some(&folders)),
         };
         Self { path, state }
     }
 
-    fn object(&self) -> Option<&serde_json::Map<String, Value>> {
+    fn captured(&self) -> Option<&Captured> {
         match &self.state {
-            GlobalState::Loaded { value, .. } => Some(value),
+            GlobalState::Loaded(c) => Some(c),
             _ => None,
         }
+    }
+
+    /// A wanted top-level member (the last one, as in any JSON reader).
+    fn member(&self, key: &str) -> Option<&Value> {
+        self.captured()?
+            .members
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// The `/login managed key`, sent as `x-api-key` when nothing stronger is set.
     #[must_use]
     pub fn primary_api_key(&self) -> Option<&str> {
-        self.object()?
-            .get("primaryApiKey")?
+        self.member("primaryApiKey")?
             .as_str()
             .filter(|s| !s.is_empty())
     }
 
     fn responses(&self, list: &str) -> Vec<String> {
-        self.object()
-            .and_then(|o| o.get("customApiKeyResponses"))
+        self.member("customApiKeyResponses")
             .and_then(|r| r.get(list))
             .and_then(Value::as_array)
             .map(|a| {
@@ -74,6 +91,14 @@ impl GlobalConfig {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Every stored key tail, approved or rejected (each is part of some key: a secret).
+    #[must_use]
+    pub fn response_tails(&self) -> Vec<String> {
+        let mut all = self.responses("approved");
+        all.extend(self.responses("rejected"));
+        all
     }
 
     /// Whether the CLI will use this key interactively (matched on its last 20 characters).
@@ -92,13 +117,17 @@ impl GlobalConfig {
     /// Whether this folder (or a parent) passed the workspace-trust dialog.
     #[must_use]
     pub fn is_trusted(&self, cwd: &Path) -> bool {
-        let Some(projects) = self.object().and_then(|o| o.get("projects")) else {
+        let Some(captured) = self.captured() else {
             return false;
         };
         cwd.ancestors().any(|dir| {
-            projects
-                .get(dir.to_string_lossy().as_ref())
-                .and_then(|p| p.get("hasTrustDialogAccepted"))
+            let dir = dir.to_string_lossy();
+            captured
+                .projects
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == dir)
+                .and_then(|(_, p)| p.get("hasTrustDialogAccepted"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false)
         })
@@ -107,28 +136,75 @@ impl GlobalConfig {
     /// The login account's e-mail, if recorded.
     #[must_use]
     pub fn account_email(&self) -> Option<&str> {
-        self.object()?
-            .get("oauthAccount")?
-            .get("emailAddress")?
-            .as_str()
+        self.member("oauthAccount")?.get("emailAddress")?.as_str()
+    }
+
+    /// `hasCompletedOnboarding`, when the file records it.
+    #[must_use]
+    pub fn has_completed_onboarding(&self) -> Option<bool> {
+        self.member("hasCompletedOnboarding")?.as_bool()
     }
 
     /// A legacy top-level `env` block, applied before all settings files.
     #[must_use]
     pub fn legacy_env_value(&self, name: &str) -> Option<String> {
-        self.object()?
-            .get("env")?
-            .get(name)?
-            .as_str()
-            .map(str::to_string)
+        self.member("env")?.get(name)?.as_str().map(str::to_string)
     }
 
+    /// The line of `needle`: a wanted top-level key (`"primaryApiKey"`), else text inside the
+    /// legacy `env` block.
     #[must_use]
     pub fn line_of(&self, needle: &str) -> Option<usize> {
-        match &self.state {
-            GlobalState::Loaded { text, .. } => files::line_of(text, needle),
-            _ => None,
+        let captured = self.captured()?;
+        let bare = needle.trim_matches('"');
+        if let Some((_, line)) = captured.key_lines.iter().rev().find(|(k, _)| k == bare) {
+            return Some(*line);
         }
+        let (start, text) = captured.env_text.as_ref()?;
+        files::line_of(text, needle).map(|l| start + l - 1)
+    }
+}
+
+/// What opening the file gave.
+enum Opened {
+    Missing,
+    Problem(String),
+    File(std::fs::File),
+}
+
+/// Opens a regular file only: a FIFO, device or folder is refused before opening, so nothing
+/// blocks and nothing endless is read. (Kept here rather than in `files`, whose readers load
+/// whole files: this one is streamed.)
+fn open_regular(path: &Path) -> Opened {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return match std::fs::symlink_metadata(path) {
+                Ok(_) => Opened::Problem("is a symbolic link to nothing".to_string()),
+                Err(_) => Opened::Missing,
+            };
+        }
+        Err(e) => return Opened::Problem(files::describe_io_error(&e)),
+    };
+    if meta.is_dir() {
+        return Opened::Problem("is a directory, not a file".to_string());
+    }
+    if !meta.is_file() {
+        return Opened::Problem("is not a regular file (a FIFO, socket or device)".to_string());
+    }
+    match std::fs::File::open(path) {
+        // Checked again on the open file: it may have been swapped since.
+        Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => Opened::File(f),
+        Ok(_) => Opened::Problem("is not a regular file".to_string()),
+        Err(e) => Opened::Problem(files::describe_io_error(&e)),
+    }
+}
+
+fn from_reader(reader: impl Read, folders: Option<&[String]>) -> GlobalState {
+    match global_stream::scan(reader, folders) {
+        Ok(captured) => GlobalState::Loaded(Box::new(captured)),
+        Err(why) if why.starts_with("could not be read") => GlobalState::Unreadable(why),
+        Err(why) => GlobalState::Corrupt(why),
     }
 }
 
@@ -143,16 +219,10 @@ pub fn key_tail(key: &str) -> &str {
     &key[start..]
 }
 
+/// Parses a whole document held in memory (every `projects` entry kept).
 #[must_use]
 pub fn parse(text: &str) -> GlobalState {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(value)) => GlobalState::Loaded {
-            value,
-            text: text.to_string(),
-        },
-        Ok(_) => GlobalState::Corrupt("is valid JSON but not an object".to_string()),
-        Err(e) => GlobalState::Corrupt(describe_json_error(&e)),
-    }
+    from_reader(text.as_bytes(), None)
 }
 
 #[cfg(test)]

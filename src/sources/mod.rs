@@ -4,6 +4,7 @@
 
 pub mod credentials;
 pub mod global_config;
+pub mod global_stream;
 pub mod keychain;
 pub mod profiles;
 pub mod settings;
