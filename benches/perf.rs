@@ -6,7 +6,7 @@
 //! Claude Code installed from npm into a temp folder (or `CLAUDE_BIN`) and on PATH: `check --json`
 //! live against one `curl` of the same request and one `claude -p hi` against the same stand-in,
 //! peak memory of the tool and its children, the wizard's first complete verdict; skipped with a
-//! message when it cannot be installed. Medians with min and max. Everything runs in a throwaway home with a cleared
+//! message when it cannot be installed; (f) (a) with a 100 MB `~/.claude.json`. Medians with min and max. Everything runs in a throwaway home with a cleared
 //! environment; nothing leaves 127.0.0.1. Targets are printed beside the figures, never asserted.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
@@ -56,6 +56,8 @@ fn main() {
             "≤ 20 MB".into(),
         ));
     }
+
+    big_global_config(&mut rows);
 
     let url = server.url();
     let live = time_runs(30, || {
@@ -214,6 +216,53 @@ fn peak_rss_kib(home: &Path) -> Option<u64> {
         .trim()
         .parse()
         .ok()
+}
+
+/// (f) `check --json --offline` with a 100 MB `~/.claude.json` (heavy users have tens of MB of
+/// project history there): time and peak RSS, in a home of its own.
+fn big_global_config(rows: &mut Vec<(String, Stats, String)>) {
+    let home = tempfile::tempdir().expect("tempdir");
+    let home_path = home.path().to_path_buf();
+    std::fs::create_dir_all(home_path.join(".claude")).expect("mkdir");
+    let entry = |i: usize| {
+        format!(
+            "    \"/home/u/src/repo-{i}\": {{\n      \"history\": [{}],\n      \"lastCost\": 0.{i},\n      \"hasTrustDialogAccepted\": false\n    }}",
+            (0..20)
+                .map(|n| format!(
+                    "{{\"display\": \"fix the bug number {n} in {i}\", \"pastedContents\": {{}}}}"
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let mut text = String::from("{\n  \"numStartups\": 812,\n  \"projects\": {\n");
+    let mut i = 0;
+    while text.len() < 100 * 1024 * 1024 {
+        text.push_str(&entry(i));
+        text.push_str(",\n");
+        i += 1;
+    }
+    text.push_str(&entry(i));
+    text.push_str(&format!(
+        "\n  }},\n  \"hasCompletedOnboarding\": true,\n  \"primaryApiKey\": \"{FAKE_KEY}\"\n}}\n"
+    ));
+    std::fs::write(home_path.join(".claude.json"), &text).expect("write");
+    drop(text);
+    let stats = time_runs(10, || {
+        run_check(&home_path, &["check", "--json", "--offline"], &[])
+    });
+    rows.push((
+        "(f) check --json --offline, 100 MB ~/.claude.json".into(),
+        stats,
+        "≤ 150 ms".into(),
+    ));
+    if let Some(rss) = peak_rss_kib(&home_path) {
+        rows.push((
+            "(f) peak RSS, 100 MB ~/.claude.json".into(),
+            Stats::single_mb(rss),
+            "≤ 32 MB".into(),
+        ));
+    }
 }
 
 /// A stand-in API on 127.0.0.1 answering every request with 401 "invalid x-api-key" and

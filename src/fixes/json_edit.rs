@@ -1,7 +1,9 @@
 //! Structural JSON edits that keep the rest of the file byte for byte: a small span-aware scanner
 //! finds the member or element in the original text and the edit cuts or inserts only there.
-//! The result is re-parsed and must equal the intended value; if the scanner cannot do an edit
-//! safely, the value is re-serialised instead (2-space indent, key order kept).
+//! A missing member is inserted in its object's own layout; a duplicated key loses every copy.
+//! The result is re-parsed and must equal the intended value; only if the scanner cannot do an
+//! edit safely (a shape it does not know) is the value re-serialised (2-space indent, key order
+//! kept), and the fix says so.
 
 use serde_json::{Map, Value};
 
@@ -343,11 +345,9 @@ fn apply_to_text(text: &str, op: &JsonOp) -> Option<String> {
             };
             let starts: Vec<usize> = members.iter().map(|m| m.key_start).collect();
             let ends: Vec<usize> = members.iter().map(|m| m.value.end).collect();
-            Some(splice(
-                text,
-                cut_range(&starts, &ends, i, node.start, node.end),
-                "",
-            ))
+            let once = splice(text, cut_range(&starts, &ends, i, node.start, node.end), "");
+            // A duplicated key: every copy goes, as the value model says.
+            apply_to_text(&once, op)
         }
         JsonOp::RemoveString(path, s) => {
             let Some(node) = node_at(&root, path) else {
@@ -369,7 +369,9 @@ fn apply_to_text(text: &str, op: &JsonOp) -> Option<String> {
             apply_to_text(&once, op)
         }
         JsonOp::PushString(path, s) => {
-            let node = node_at(&root, path)?;
+            let Some(node) = node_at(&root, path) else {
+                return insert_missing(text, &root, path, s);
+            };
             let Kind::Array(items) = &node.kind else {
                 return None;
             };
@@ -400,6 +402,66 @@ fn apply_to_text(text: &str, op: &JsonOp) -> Option<String> {
             }
         }
     }
+}
+
+/// Adds the missing part of `path` (objects, then the array holding `s`) as one new member of
+/// the deepest object that exists, in that object's own layout. Every other byte stays.
+fn insert_missing(text: &str, root: &Node, path: &[String], s: &str) -> Option<String> {
+    let existing = (0..path.len())
+        .rev()
+        .find(|&n| node_at(root, &path[..n]).is_some())?;
+    let parent = node_at(root, &path[..existing])?;
+    let Kind::Object(members) = &parent.kind else {
+        return None;
+    };
+    // The new member's value: the remaining objects around a one-string array.
+    let value = path[existing + 1..].iter().rev().fold(
+        Value::Array(vec![Value::String(s.to_string())]),
+        |inner, key| {
+            let mut map = Map::new();
+            map.insert(key.clone(), inner);
+            Value::Object(map)
+        },
+    );
+    let key = serde_json::to_string(&path[existing]).ok()?;
+    let Some(first) = members.first() else {
+        // `{}` (or only whitespace inside): the member goes in compactly.
+        let compact = serde_json::to_string(&value).ok()?;
+        return Some(splice(
+            text,
+            (parent.start + 1, parent.end - 1),
+            &format!("{key}: {compact}"),
+        ));
+    };
+    let last = members.last()?;
+    let lead = &text[parent.start + 1..first.key_start];
+    let colon = if text[..first.value.start].ends_with(": ") {
+        ": "
+    } else {
+        ":"
+    };
+    let rendered = match lead.rfind('\n') {
+        // Pretty: the value is indented one level deeper than the member, as the CLI writes.
+        Some(nl) => {
+            let indent = &lead[nl + 1..];
+            serde_json::to_string_pretty(&value)
+                .ok()?
+                .replace('\n', &format!("\n{indent}"))
+        }
+        None => {
+            let compact = serde_json::to_string(&value).ok()?;
+            if colon == ":" {
+                compact
+            } else {
+                compact.replace("\":", "\": ").replace(",\"", ", \"")
+            }
+        }
+    };
+    Some(splice(
+        text,
+        (last.value.end, last.value.end),
+        &format!(",{lead}{key}{colon}{rendered}"),
+    ))
 }
 
 #[cfg(test)]
@@ -470,27 +532,38 @@ mod tests {
     }
 
     #[test]
-    fn falls_back_to_reserialising_when_containers_are_missing() {
-        let text = "{\"numStartups\": 3}\n";
+    fn missing_containers_are_inserted_as_a_minimal_edit() {
+        // Big integers, duplicate keys and odd spacing elsewhere all survive byte for byte.
+        let text = "{\n  \"numStartups\": 3,\n  \"userID\": 123456789012345678901234567890,\n  \"x\": 1, \"x\": 2,\n  \"tipsHistory\": {\"a\":1.50}\n}\n";
         let ops = [JsonOp::PushString(
             path("customApiKeyResponses.approved"),
             "k".into(),
         )];
         let (out, how) = edit(text, &ops).unwrap();
-        assert_eq!(how, EditMethod::Reserialised);
+        assert_eq!(how, EditMethod::InPlace);
         assert_eq!(
             out,
-            "{\n  \"numStartups\": 3,\n  \"customApiKeyResponses\": {\n    \"approved\": [\n      \"k\"\n    ]\n  }\n}\n"
+            "{\n  \"numStartups\": 3,\n  \"userID\": 123456789012345678901234567890,\n  \"x\": 1, \"x\": 2,\n  \"tipsHistory\": {\"a\":1.50},\n  \"customApiKeyResponses\": {\n    \"approved\": [\n      \"k\"\n    ]\n  }\n}\n"
         );
+        // Only the inner array missing, compact layout.
+        let compact = r#"{"customApiKeyResponses":{"rejected":["a"]},"n":1}"#;
+        let (out, how) = edit(compact, &ops).unwrap();
+        assert_eq!(how, EditMethod::InPlace);
+        assert_eq!(
+            out,
+            r#"{"customApiKeyResponses":{"rejected":["a"],"approved":["k"]},"n":1}"#
+        );
+        let (out, _) = edit("{}", &ops).unwrap();
+        assert_eq!(out, r#"{"customApiKeyResponses": {"approved":["k"]}}"#);
     }
 
     #[test]
-    fn duplicate_keys_are_all_removed_via_the_fallback() {
-        let text = r#"{"env": {"A": "1", "A": "2"}}"#;
-        let (out, _) = edit(text, &[JsonOp::Remove(path("env.A"))]).unwrap();
+    fn duplicate_keys_are_all_removed_in_place() {
+        let text = r#"{"env": {"A": "1", "B": 2, "A": "2"}}"#;
+        let (out, how) = edit(text, &[JsonOp::Remove(path("env.A"))]).unwrap();
         assert_eq!(
-            serde_json::from_str::<Value>(&out).unwrap(),
-            serde_json::json!({"env": {}})
+            (out.as_str(), how),
+            (r#"{"env": {"B": 2}}"#, EditMethod::InPlace)
         );
     }
 }
