@@ -92,6 +92,9 @@ pub struct Environment {
     /// Where `/etc/claude-code` (or the platform's managed-settings folder) is looked up; tests
     /// point it into a temp dir.
     managed_dir: PathBuf,
+    /// The file-system root where machine facts are looked up (`/.dockerenv`, `/proc`); tests
+    /// point it into a temp dir.
+    system_root: PathBuf,
 }
 
 impl Environment {
@@ -122,6 +125,10 @@ impl Environment {
             .get("CLAUDE_AUTH_TUI_MANAGED_DIR")
             .filter(|d| !d.is_empty())
             .map_or_else(|| default_managed_dir(platform), PathBuf::from);
+        let system_root = vars
+            .get("CLAUDE_AUTH_TUI_SYSTEM_ROOT")
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| PathBuf::from("/"), PathBuf::from);
         let mut env = Self::assemble(
             vars,
             non_utf8,
@@ -132,6 +139,7 @@ impl Environment {
             now_ms(),
             managed_dir,
         );
+        env.system_root = system_root;
         env.raw.retain(|k, _| env.non_utf8.contains(k));
         env
     }
@@ -145,6 +153,7 @@ impl Environment {
             non_utf8: BTreeSet::new(),
             cwd: home.clone(),
             managed_dir: home.join("etc/claude-code"),
+            system_root: home.join("system-root"),
             home: Some(home),
             platform: Platform::current(),
             now_ms: now_ms(),
@@ -187,6 +196,7 @@ impl Environment {
             platform,
             now_ms,
             managed_dir,
+            system_root: PathBuf::from("/"),
         }
     }
 
@@ -281,6 +291,12 @@ impl Environment {
     #[must_use]
     pub fn managed_dir(&self) -> &Path {
         &self.managed_dir
+    }
+
+    /// Where machine facts (`/.dockerenv`, `/proc`) are looked up: `/` in real runs.
+    #[must_use]
+    pub fn system_root(&self) -> &Path {
+        &self.system_root
     }
 
     /// The PATH entries, in order.
@@ -379,6 +395,7 @@ pub struct EnvironmentBuilder {
     platform: Platform,
     now_ms: i64,
     managed_dir: PathBuf,
+    system_root: PathBuf,
 }
 
 impl EnvironmentBuilder {
@@ -420,6 +437,14 @@ impl EnvironmentBuilder {
         self
     }
 
+    /// Where `/.dockerenv`, `/proc` and such are looked up (a temp dir in tests; by default a
+    /// folder under the home that does not exist, so the host machine never leaks in).
+    #[must_use]
+    pub fn system_root(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.system_root = dir.into();
+        self
+    }
+
     /// Simulates an unset HOME.
     #[must_use]
     pub fn without_home(mut self) -> Self {
@@ -436,7 +461,7 @@ impl EnvironmentBuilder {
         } else {
             self.vars.remove("HOME");
         }
-        Environment::assemble(
+        let mut env = Environment::assemble(
             self.vars,
             self.non_utf8,
             BTreeMap::new(),
@@ -445,7 +470,9 @@ impl EnvironmentBuilder {
             self.platform,
             self.now_ms,
             self.managed_dir,
-        )
+        );
+        env.system_root = self.system_root;
+        env
     }
 }
 

@@ -7,6 +7,7 @@ use crate::outcome::{CheckOutcome, Status};
 use crate::resolve::Method;
 use crate::secret::mask;
 use crate::sources::credentials::{CredentialsState, INFERENCE_SCOPE, OAuthTokens};
+use crate::sources::global_config::GlobalState;
 use crate::sources::keychain::KeychainState;
 
 /// The CLI refreshes a token this close to its expiry.
@@ -93,6 +94,7 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
         );
         out.offer(FixId::TightenPermissions);
     }
+    headless_part(&mut out, ctx);
     if let Some(email) = ctx.facts.global.account_email() {
         out.detail(format!("account recorded in ~/.claude.json: {email}"));
     }
@@ -267,6 +269,46 @@ fn check_tokens(
             "this login is not used: {} wins",
             winner.describe(&ctx.env)
         ));
+    }
+}
+
+/// Logging in where no browser can open (SSH, WSL, containers, no display), and a container
+/// whose `~/.claude.json` lost its onboarding record.
+fn headless_part(out: &mut CheckOutcome, ctx: &CheckCtx) {
+    let surface = &ctx.facts.surface;
+    if !surface.is_headless() {
+        return;
+    }
+    let where_ = surface.describe();
+    if out.fixes.contains(&FixId::Relogin) {
+        out.find(
+            CauseId::LoginNeedsBrowser,
+            Status::Warn,
+            format!(
+                "logging in again with `claude auth login` needs a browser, which {where_} cannot \
+                 open here; run `claude setup-token` instead (it shows an address to open on any \
+                 device) and put the token it prints in CLAUDE_CODE_OAUTH_TOKEN"
+            ),
+        );
+    }
+    let global = &ctx.facts.global;
+    let readable = matches!(global.state, GlobalState::Loaded(_) | GlobalState::Missing);
+    if surface.container && readable && global.has_completed_onboarding() != Some(true) {
+        let shown = ctx.env.display_path(&global.path);
+        let what = if matches!(global.state, GlobalState::Missing) {
+            format!("there is no {shown}")
+        } else {
+            format!("{shown} lacks \"hasCompletedOnboarding\"")
+        };
+        out.find(
+            CauseId::OnboardingIncomplete,
+            Status::Warn,
+            format!(
+                "in this container {what}, so Claude Code starts with its first-run screens and \
+                 login picker again, even with a login or CLAUDE_CODE_OAUTH_TOKEN; keep that file \
+                 on the volume too (or set CLAUDE_CONFIG_DIR to a folder on the volume)"
+            ),
+        );
     }
 }
 

@@ -84,6 +84,18 @@ pub fn run_fix(
         var: opts.var.clone(),
         cli_version: opts.cli_version.clone(),
     };
+    if fix == FixId::Relogin
+        && !stdin_is_tty
+        && crate::sources::login_surface::LoginSurface::detect(env).is_headless()
+    {
+        // Where no browser can open, a token from `claude setup-token` may come on stdin.
+        let mut line = String::new();
+        stdin.read_line(&mut line)?;
+        input.key = Some(line.trim().to_string()).filter(|t| !t.is_empty());
+        if let Some(token) = &input.key {
+            out.secrets.push(token.clone());
+        }
+    }
     if fix == FixId::ExportKey {
         if stdin_is_tty {
             out.line(

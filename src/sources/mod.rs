@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod global_config;
 pub mod global_stream;
 pub mod keychain;
+pub mod login_surface;
 pub mod profiles;
 pub mod settings;
 pub mod shell_syntax;
@@ -29,6 +30,8 @@ pub struct Facts {
     /// `credentials.json` without the dot: the article's path, ignored by the CLI.
     pub misplaced_credentials: CredentialsFile,
     pub profile_assignments: Vec<Assignment>,
+    /// Where this session runs (SSH, WSL, container, no display), for the login advice.
+    pub surface: login_surface::LoginSurface,
     /// Profiles the scan could not read (too large, unreadable).
     pub unreadable_profiles: Vec<(std::path::PathBuf, String)>,
 }
@@ -44,6 +47,7 @@ impl Facts {
             keychain: KeychainLogin::load(env),
             misplaced_credentials: CredentialsFile::load_path(env.misplaced_credentials_path()),
             profile_assignments: profiles::scan_all(env),
+            surface: login_surface::LoginSurface::detect(env),
             unreadable_profiles: profiles::unreadable_profiles(env),
         }
     }
