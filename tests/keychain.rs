@@ -259,9 +259,13 @@ async fn a_locked_keychain_is_its_own_cause_with_the_fix_in_plain_words() {
     .await;
     assert!(ctx.auth.effective.is_none());
     let o = oauth(&outcomes);
+    // Over SSH no browser opens either: the login advice says so.
     assert_eq!(
         causes(o),
-        vec![(CauseId::KeychainLocked, Status::Fail)],
+        vec![
+            (CauseId::KeychainLocked, Status::Fail),
+            (CauseId::LoginNeedsBrowser, Status::Warn)
+        ],
         "{o:#?}"
     );
     let summary = &o.findings[0].summary;

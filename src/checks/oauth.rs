@@ -179,6 +179,35 @@ fn check_tokens(
         out.detail(format!("scopes: {}", scopes.join(" ")));
     }
 
+    let sessions = &ctx.facts.claude_sessions;
+    if is_logged_out_stub(tokens) && !sessions.is_empty() {
+        out.find(
+            CauseId::SessionsShareLogin,
+            severity,
+            format!(
+                "{path} holds a logged-out copy of the login (empty tokens, expiresAt 0) while {} \
+                 other `claude` session{} on this login {} running (pid {}): the sessions renewed \
+                 the login at the same moment, its refresh token works only once, and the one \
+                 that lost wrote this copy over the shared login. Log in again once; to keep it \
+                 from recurring, run fewer sessions on one login or give long-running ones their \
+                 own CLAUDE_CONFIG_DIR",
+                sessions.len(),
+                if sessions.len() == 1 { "" } else { "s" },
+                if sessions.len() == 1 { "is" } else { "are" },
+                pid_list(sessions)
+            ),
+        );
+        out.offer(FixId::Relogin);
+        return;
+    }
+    if sessions.len() >= 2 {
+        out.detail(format!(
+            "{} `claude` sessions use this login right now (pid {}): they take turns renewing \
+             it; if two renew at once, the loser logs all of them out (\"Login expired\")",
+            sessions.len(),
+            pid_list(sessions)
+        ));
+    }
     if tokens.access_token.is_some() && tokens.is_blanked() {
         out.find(
             CauseId::OauthRefreshDead,
@@ -293,7 +322,15 @@ fn headless_part(out: &mut CheckOutcome, ctx: &CheckCtx) {
     }
     let global = &ctx.facts.global;
     let readable = matches!(global.state, GlobalState::Loaded(_) | GlobalState::Missing);
-    if surface.container && readable && global.has_completed_onboarding() != Some(true) {
+    // A missing file matters when a login is there to be used (the devcontainer case: the
+    // mounted ~/.claude survived, the ~/.claude.json next to it did not).
+    let has_login = ctx.facts.stored_login().tokens().is_some()
+        || ctx.env.var("CLAUDE_CODE_OAUTH_TOKEN").is_some();
+    let lacks = match global.state {
+        GlobalState::Missing => has_login,
+        _ => readable && global.has_completed_onboarding() != Some(true),
+    };
+    if surface.container && lacks {
         let shown = ctx.env.display_path(&global.path);
         let what = if matches!(global.state, GlobalState::Missing) {
             format!("there is no {shown}")
@@ -442,6 +479,19 @@ fn file_part(
             check_tokens(out, ctx, tokens, severity, path);
         }
     }
+}
+
+/// What the session that loses a refresh race writes: empty tokens and `expiresAt` 0.
+fn is_logged_out_stub(tokens: &OAuthTokens) -> bool {
+    tokens.access_token.as_deref() == Some("")
+        && tokens.refresh_token.as_deref().is_none_or(str::is_empty)
+        && tokens.expires_at_ms.is_none_or(|at| at == 0)
+}
+
+fn pid_list(sessions: &[crate::sources::processes::ClaudeSession]) -> String {
+    let pids: Vec<String> = sessions.iter().take(8).map(|s| s.pid.to_string()).collect();
+    let more = if sessions.len() > 8 { ", …" } else { "" };
+    format!("{}{more}", pids.join(", "))
 }
 
 /// "2026-11-25 14:00 UTC (in 3 h)" / "(2 days ago)".

@@ -131,7 +131,12 @@ pub fn run_fix(
         out.line("")?;
     }
 
-    if let Some(key) = input.key.as_deref().filter(|_| !opts.dry_run) {
+    // Only an API key is checked live (a setup-token login token is not an API key).
+    if let Some(key) = input
+        .key
+        .as_deref()
+        .filter(|_| !opts.dry_run && fix == FixId::ExportKey)
+    {
         match (opts.offline, validator) {
             (true, _) => out.line("The key was not checked against the API (--offline).")?,
             (false, None) => out.line("The key could not be checked against the API here.")?,

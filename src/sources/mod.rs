@@ -7,6 +7,7 @@ pub mod global_config;
 pub mod global_stream;
 pub mod keychain;
 pub mod login_surface;
+pub mod processes;
 pub mod profiles;
 pub mod settings;
 pub mod shell_syntax;
@@ -30,6 +31,8 @@ pub struct Facts {
     /// `credentials.json` without the dot: the article's path, ignored by the CLI.
     pub misplaced_credentials: CredentialsFile,
     pub profile_assignments: Vec<Assignment>,
+    /// Running `claude` sessions that use this login (Linux: from /proc).
+    pub claude_sessions: Vec<processes::ClaudeSession>,
     /// Where this session runs (SSH, WSL, container, no display), for the login advice.
     pub surface: login_surface::LoginSurface,
     /// Profiles the scan could not read (too large, unreadable).
@@ -48,6 +51,7 @@ impl Facts {
             misplaced_credentials: CredentialsFile::load_path(env.misplaced_credentials_path()),
             profile_assignments: profiles::scan_all(env),
             surface: login_surface::LoginSurface::detect(env),
+            claude_sessions: processes::sessions_sharing_login(env),
             unreadable_profiles: profiles::unreadable_profiles(env),
         }
     }

@@ -182,6 +182,11 @@ esac"#,
             .env("HOME", self.home())
             .env("PATH", format!("{}:/usr/bin:/bin", self.bin().display()))
             .env("CLAUDE_AUTH_TUI_MANAGED_DIR", self.managed())
+            // Machine facts (/.dockerenv, /proc) from an empty folder: the host never leaks in.
+            .env(
+                "CLAUDE_AUTH_TUI_SYSTEM_ROOT",
+                self.root.path().join("system-root"),
+            )
             .env("LANG", "C.UTF-8")
             .current_dir(self.cwd());
         cmd
