@@ -361,3 +361,20 @@ fn remove_credentials_backs_up_removes_and_undo_restores_the_keychain_item() {
     );
     assert!(mac.calls().contains("delete-generic-password"));
 }
+
+#[test]
+fn explain_maps_the_keychain_and_race_messages() {
+    use claude_auth_tui::classify::classify;
+    let locked = classify(
+        "security: SecKeychainItemCopyContent: User interaction is not allowed.\nNot logged in · Please run /login",
+    );
+    assert_eq!(locked.cause, Some(CauseId::KeychainLocked));
+    let expired = classify("Login expired · Please run /login");
+    assert!(
+        expired
+            .candidates
+            .iter()
+            .any(|c| c.cause == CauseId::SessionsShareLogin),
+        "{expired:?}"
+    );
+}
