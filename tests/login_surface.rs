@@ -80,7 +80,13 @@ fn a_logged_out_stub_while_other_sessions_run_is_named() {
     assert_eq!(found, vec![(CauseId::OauthRefreshDead, Status::Fail)]);
 
     let same_home = format!("HOME={}", home.home().display());
-    fake_process(&root, 4242, "claude", &["claude"], &[same_home.clone()]);
+    fake_process(
+        &root,
+        4242,
+        "claude",
+        &["claude"],
+        std::slice::from_ref(&same_home),
+    );
     fake_process(
         &root,
         4343,
@@ -89,7 +95,7 @@ fn a_logged_out_stub_while_other_sessions_run_is_named() {
             "node",
             "/usr/lib/node_modules/@anthropic-ai/claude-code/cli.js",
         ],
-        &[same_home.clone()],
+        std::slice::from_ref(&same_home),
     );
     // Not sharing: another config dir, or not claude at all.
     fake_process(
@@ -124,7 +130,13 @@ fn healthy_sessions_on_one_login_are_only_mentioned() {
     let root = home.root.path().join("sys");
     home.write_credentials(NOW_MS + 86_400_000);
     let same_home = format!("HOME={}", home.home().display());
-    fake_process(&root, 10, "claude", &["claude"], &[same_home.clone()]);
+    fake_process(
+        &root,
+        10,
+        "claude",
+        &["claude"],
+        std::slice::from_ref(&same_home),
+    );
     fake_process(&root, 11, "claude", &["claude", "-c"], &[same_home]);
     let (found, o) = causes(desktop(&home, &root).build());
     assert!(found.is_empty(), "{o:#?}");
