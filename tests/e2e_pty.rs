@@ -59,6 +59,11 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env("LANG", "C.UTF-8");
         cmd.env("CLAUDE_AUTH_TUI_MANAGED_DIR", home.managed());
+        // Machine facts (/.dockerenv, /proc) from an empty folder: the host never leaks in.
+        cmd.env(
+            "CLAUDE_AUTH_TUI_SYSTEM_ROOT",
+            home.root.path().join("system-root"),
+        );
         for (name, value) in vars {
             cmd.env(name, value);
         }
@@ -493,7 +498,8 @@ fn relogin_steps_aside_for_the_login_and_comes_back() {
   *) exit 1;;
 esac"#,
     );
-    let mut session = Session::start(&home, &["--offline"]);
+    // A desktop session (a display): the browser login is the route; setup-token is the note.
+    let mut session = Session::start_with(&home, &["--offline"], &[("DISPLAY", ":0")]);
     let oauth = CheckId::ALL.iter().position(|c| *c == CheckId::Oauth);
     session.wait_for("the diagnosis: no login", |s| {
         checks_done(s) && s.contents().contains("no-credentials")

@@ -187,6 +187,11 @@ pub fn known_secrets(ctx: &CheckCtx) -> Vec<String> {
         out.extend(t.access_token.clone());
         out.extend(t.refresh_token.clone());
     }
+    // The macOS Keychain login.
+    if let Some(t) = ctx.facts.keychain.as_ref().and_then(|k| k.tokens()) {
+        out.extend(t.access_token.clone());
+        out.extend(t.refresh_token.clone());
+    }
     out.extend(ctx.facts.global.primary_api_key().map(str::to_string));
     out.retain(|s| s.trim().len() >= 8);
     // Longest first, so a key is masked before any substring of it.
