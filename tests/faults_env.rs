@@ -631,7 +631,10 @@ fn json_edit_fallback_keeps_every_number() {
         "0123456789abcdefghij".into(),
     )];
     let (out, method) = json_edit::edit(text, &ops).unwrap();
-    assert_eq!(method, EditMethod::Reserialised);
-    assert!(out.contains("2.1963605259460954"), "{out}");
-    assert!(out.contains("1.6330183533338927"), "{out}");
+    // Inserted as a span edit now: every existing byte stays.
+    assert_eq!(method, EditMethod::InPlace);
+    assert_eq!(
+        out,
+        "{\"lastCost\": 2.1963605259460954, \"lastDuration\": 1.6330183533338927, \"customApiKeyResponses\": {\"approved\": [\"0123456789abcdefghij\"]}}\n"
+    );
 }

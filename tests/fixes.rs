@@ -866,7 +866,12 @@ fn drop_override_undo_refusal() {
 #[test]
 fn relogin_uses_the_cli_login_of_its_version() {
     let h = TempHome::new();
-    let env = h.env().var("ANTHROPIC_API_KEY", FAKE_API_KEY).build();
+    // A desktop (a display): the browser login; headless sessions get setup-token instead.
+    let env = h
+        .env()
+        .var("ANTHROPIC_API_KEY", FAKE_API_KEY)
+        .var("DISPLAY", ":0")
+        .build();
     let plan = fixes::plan(FixId::Relogin, &env, &FixInput::default()).unwrap();
     let command = plan.command.as_ref().unwrap();
     assert_eq!(command.display(), "claude auth login");
@@ -1261,7 +1266,7 @@ fn cli_relogin_runs_the_login_command_with_the_snapshot_env() {
     let h = TempHome::new();
     let log = h.root.path().join("claude-args");
     h.fake_claude(&format!("echo \"$*\" > '{}'", log.display()));
-    let env = h.env().build();
+    let env = h.env().var("DISPLAY", ":0").build();
     let run = fix_cli(&env, FixId::Relogin, yes(), "", false, None);
     assert_eq!(run.code, 0, "{}", run.out);
     assert!(

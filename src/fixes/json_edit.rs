@@ -440,6 +440,13 @@ fn insert_missing(text: &str, root: &Node, path: &[String], s: &str) -> Option<S
     } else {
         ":"
     };
+    // Between members: the object's own separator (", " or ",").
+    let pretty = lead.contains('\n');
+    let comma = match members.get(1) {
+        Some(second) if !pretty => text[first.value.end..second.key_start].to_string(),
+        None if !pretty && colon == ": " => ", ".to_string(),
+        _ => ",".to_string(),
+    };
     let rendered = match lead.rfind('\n') {
         // Pretty: the value is indented one level deeper than the member, as the CLI writes.
         Some(nl) => {
@@ -460,7 +467,7 @@ fn insert_missing(text: &str, root: &Node, path: &[String], s: &str) -> Option<S
     Some(splice(
         text,
         (last.value.end, last.value.end),
-        &format!(",{lead}{key}{colon}{rendered}"),
+        &format!("{comma}{lead}{key}{colon}{rendered}"),
     ))
 }
 

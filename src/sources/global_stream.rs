@@ -71,7 +71,7 @@ pub fn scan(reader: impl Read, folders: Option<&[String]>) -> Result<Captured, S
         }
         None => return Err("ends too early (truncated?): line 1, column 0".to_string()),
     }
-    s.members(0, |s, key| {
+    s.members(0, true, |s, key| {
         if key == "projects" {
             return s.projects(folders, &mut out.projects);
         }
@@ -267,29 +267,31 @@ impl<R: Read> Stream<R> {
     }
 
     fn scalar(&mut self) -> Result<(), String> {
-        let mut token = Vec::new();
+        let mut token = [0u8; 64];
+        let mut len = 0;
         while let Some(b) = self.peek()? {
             if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
                 break;
             }
-            if token.len() > 64 {
+            if len == token.len() {
                 return Err(self.syntax("an overlong number or word"));
             }
-            token.push(b);
+            token[len] = b;
+            len += 1;
             self.advance(1);
         }
-        let ok = match token.as_slice() {
+        let token = &token[..len];
+        let ok = match token {
             b"true" | b"false" | b"null" => true,
             t => {
-                !t.is_empty()
+                matches!(t.first(), Some(b'-' | b'0'..=b'9'))
                     && serde_json::from_slice::<serde::de::IgnoredAny>(t).is_ok()
-                    && matches!(t[0], b'-' | b'0'..=b'9')
             }
         };
         if ok {
             Ok(())
         } else {
-            Err(self.syntax(&format!("unexpected `{}`", String::from_utf8_lossy(&token))))
+            Err(self.syntax(&format!("unexpected `{}`", String::from_utf8_lossy(token))))
         }
     }
 
@@ -302,7 +304,7 @@ impl<R: Read> Stream<R> {
         match self.peek()? {
             None => Err(self.eof_error()),
             Some(b'"') => self.string(),
-            Some(b'{') => self.members(depth, |s, _| s.value(depth + 1)),
+            Some(b'{') => self.members(depth, false, |s, _| s.value(depth + 1)),
             Some(b'[') => {
                 self.advance(1);
                 self.skip_ws()?;
@@ -333,6 +335,7 @@ impl<R: Read> Stream<R> {
     fn members(
         &mut self,
         depth: usize,
+        want_keys: bool,
         mut on_member: impl FnMut(&mut Self, &str) -> Result<(), String>,
     ) -> Result<(), String> {
         self.expect(b'{')?;
@@ -346,7 +349,14 @@ impl<R: Read> Stream<R> {
             if self.peek()? != Some(b'"') {
                 return Err(self.syntax("expected a member name in quotes"));
             }
-            let key = self.key()?;
+            // Keys deep in the history are only checked: decoding them would cost an
+            // allocation each.
+            let key = if want_keys {
+                self.key()?
+            } else {
+                self.string()?;
+                String::new()
+            };
             self.skip_ws()?;
             self.expect(b':')?;
             self.skip_ws()?;
@@ -387,7 +397,7 @@ impl<R: Read> Stream<R> {
         if self.peek()? != Some(b'{') {
             return self.value(1);
         }
-        self.members(1, |s, folder| {
+        self.members(1, true, |s, folder| {
             if folders.is_some_and(|wanted| !wanted.iter().any(|f| f == folder)) {
                 return s.value(2);
             }
