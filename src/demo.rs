@@ -306,9 +306,13 @@ pub async fn prepare(name: &str) -> anyhow::Result<DemoSetup> {
     if base_url.is_some() && !mentions_base {
         vars.insert("ANTHROPIC_BASE_URL".to_string(), "{BASE_URL}".to_string());
     }
+    // A demo plays a desktop session with its login in files: the machine's own state (an SSH
+    // session, no display, the macOS Keychain) must not leak into it.
     let mut builder = Environment::builder(&home)
         .cwd(&project)
-        .managed_dir(&managed);
+        .managed_dir(&managed)
+        .platform(crate::env::Platform::Linux)
+        .var("DISPLAY", ":0");
     for (k, v) in &vars {
         builder = builder.var(k, &fill(v));
     }
