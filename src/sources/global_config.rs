@@ -47,10 +47,11 @@ impl GlobalConfig {
             .ancestors()
             .map(|d| d.to_string_lossy().into_owned())
             .collect();
-        let state = match open_regular(&path) {
-            Opened::Missing => GlobalState::Missing,
-            Opened::Problem(p) => GlobalState::Unreadable(p),
-            Opened::File(file) => from_reader(std::io::BufReader::new(file), Some(&folders)),
+        // The shared non-blocking opener (FIFOs, devices and folders refused), then streamed.
+        let state = match files::open_regular(&path) {
+            Ok(None) => GlobalState::Missing,
+            Err(problem) => GlobalState::Unreadable(problem.to_string()),
+            Ok(Some(open)) => from_reader(std::io::BufReader::new(open.file), Some(&folders)),
         };
         Self { path, state }
     }
@@ -162,41 +163,6 @@ impl GlobalConfig {
         }
         let (start, text) = captured.env_text.as_ref()?;
         files::line_of(text, needle).map(|l| start + l - 1)
-    }
-}
-
-/// What opening the file gave.
-enum Opened {
-    Missing,
-    Problem(String),
-    File(std::fs::File),
-}
-
-/// Opens a regular file only: a FIFO, device or folder is refused before opening, so nothing
-/// blocks and nothing endless is read. (Kept here rather than in `files`, whose readers load
-/// whole files: this one is streamed.)
-fn open_regular(path: &Path) -> Opened {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return match std::fs::symlink_metadata(path) {
-                Ok(_) => Opened::Problem("is a symbolic link to nothing".to_string()),
-                Err(_) => Opened::Missing,
-            };
-        }
-        Err(e) => return Opened::Problem(files::describe_io_error(&e)),
-    };
-    if meta.is_dir() {
-        return Opened::Problem("is a directory, not a file".to_string());
-    }
-    if !meta.is_file() {
-        return Opened::Problem("is not a regular file (a FIFO, socket or device)".to_string());
-    }
-    match std::fs::File::open(path) {
-        // Checked again on the open file: it may have been swapped since.
-        Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => Opened::File(f),
-        Ok(_) => Opened::Problem("is not a regular file".to_string()),
-        Err(e) => Opened::Problem(files::describe_io_error(&e)),
     }
 }
 
