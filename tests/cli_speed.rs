@@ -318,9 +318,11 @@ fn fix_gets_the_cli_version() {
     let target = home.home().join(".local/share/claude/versions/1.0.44");
     counting_claude(&target, &count, "1.0.44 (Claude Code)", LOGGED_IN_KEY);
     symlink(&target, &home.bin().join("claude"));
+    // A desktop session (a display): without one, relogin offers `claude setup-token` instead.
     let out = home
         .command()
         .args(["fix", "relogin", "--dry-run"])
+        .env("DISPLAY", ":0")
         .output()
         .expect("run binary");
     let text = String::from_utf8_lossy(&out.stdout);
