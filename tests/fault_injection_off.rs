@@ -5,35 +5,18 @@
 
 mod support;
 
-use std::io::Write;
-use std::process::Stdio;
 use support::*;
 
 #[test]
 fn the_fault_variable_is_ignored_by_a_default_build() {
     let home = TempHome::new();
     let zshrc = home.write(".zshrc", "alias a=b\n");
-    let mut child = home
-        .command()
-        .args(["fix", "export-key", "--yes", "--offline"])
-        .env("SHELL", "/bin/zsh")
-        .env("CLAUDE_AUTH_TUI_FAULT", "abort-after-backup")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{FAKE_API_KEY}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let (out, text) = run_with_input(
+        home.command()
+            .args(["fix", "export-key", "--yes", "--offline"])
+            .env("SHELL", "/bin/zsh")
+            .env("CLAUDE_AUTH_TUI_FAULT", "abort-after-backup"),
+        &format!("{FAKE_API_KEY}\n"),
     );
     assert_no_leak(&text);
     assert!(out.status.success(), "the fix ran normally: {text}");

@@ -5,7 +5,6 @@ mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::Stdio;
 use support::*;
 
 /// A stand-in API answering every request with `status` and `body`.
@@ -27,27 +26,12 @@ fn stand_in(status: &'static str, body: &'static str) -> String {
 }
 
 fn export_key(home: &TempHome, url: &str, key: &str) -> (Option<i32>, String) {
-    let mut child = home
-        .command()
-        .args(["fix", "export-key", "--yes"])
-        .env("SHELL", "/bin/zsh")
-        .env("ANTHROPIC_BASE_URL", url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{key}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let (out, text) = run_with_input(
+        home.command()
+            .args(["fix", "export-key", "--yes"])
+            .env("SHELL", "/bin/zsh")
+            .env("ANTHROPIC_BASE_URL", url),
+        &format!("{key}\n"),
     );
     assert_no_leak(&text);
     (out.status.code(), text)

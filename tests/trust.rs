@@ -263,27 +263,12 @@ fn export_key_validation_never_goes_to_an_untrusted_base_url() {
         "project/.claude/settings.json",
         &format!(r#"{{"env":{{"ANTHROPIC_BASE_URL":"{}"}}}}"#, api.url),
     );
-    let mut child = home
-        .command()
-        .args(["fix", "export-key", "--yes"])
-        .env("SHELL", "/bin/zsh")
-        .env("ANTHROPIC_BASE_URL", &own.url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{FAKE_API_KEY}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let (out, text) = run_with_input(
+        home.command()
+            .args(["fix", "export-key", "--yes"])
+            .env("SHELL", "/bin/zsh")
+            .env("ANTHROPIC_BASE_URL", &own.url),
+        &format!("{FAKE_API_KEY}\n"),
     );
     assert_no_leak(&text);
     assert!(!api.got_credential(), "{:?}\n{text}", api.requests());

@@ -197,3 +197,31 @@ esac"#,
 pub fn display(path: &Path) -> String {
     path.display().to_string()
 }
+
+/// Runs `cmd` with `input` on its standard input; returns its output and stdout + stderr as text.
+pub fn run_with_input(
+    cmd: &mut std::process::Command,
+    input: &str,
+) -> (std::process::Output, String) {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the binary");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out, text)
+}
