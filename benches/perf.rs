@@ -243,8 +243,10 @@ fn big_global_config(rows: &mut Vec<(String, Stats, String)>) {
         i += 1;
     }
     text.push_str(&entry(i));
+    // The shell's key was declined once: approve-key has something to move.
+    let tail = &FAKE_KEY[FAKE_KEY.len() - 20..];
     text.push_str(&format!(
-        "\n  }},\n  \"hasCompletedOnboarding\": true,\n  \"primaryApiKey\": \"{FAKE_KEY}\"\n}}\n"
+        "\n  }},\n  \"hasCompletedOnboarding\": true,\n  \"customApiKeyResponses\": {{\"approved\": [], \"rejected\": [\"{tail}\"]}},\n  \"primaryApiKey\": \"{FAKE_KEY}\"\n}}\n"
     ));
     std::fs::write(home_path.join(".claude.json"), &text).expect("write");
     drop(text);
@@ -259,6 +261,29 @@ fn big_global_config(rows: &mut Vec<(String, Stats, String)>) {
     if let Some(rss) = peak_rss_kib(&home_path) {
         rows.push((
             "(f) peak RSS, 100 MB ~/.claude.json".into(),
+            Stats::single_mb(rss),
+            "≤ 32 MB".into(),
+        ));
+    }
+    approve_key_big(&home_path, rows);
+}
+
+/// (g) `fix approve-key --yes` on the same 100 MB file (a streamed span edit with its backup),
+/// each run undone before the next; time and peak RSS.
+fn approve_key_big(home: &Path, rows: &mut Vec<(String, Stats, String)>) {
+    let key = [("ANTHROPIC_API_KEY", FAKE_KEY)];
+    let stats = time_runs(3, || {
+        run_check(home, &["fix", "approve-key", "--yes", "--offline"], &key);
+        run_check(home, &["undo", "--yes", "--offline"], &[]);
+    });
+    rows.push((
+        "(g) fix approve-key + undo, 100 MB ~/.claude.json".into(),
+        stats,
+        "(no target)".into(),
+    ));
+    if let Some(rss) = peak_rss_kib_of(home, &["fix", "approve-key", "--yes", "--offline"], &key) {
+        rows.push((
+            "(g) peak RSS of fix approve-key, 100 MB ~/.claude.json".into(),
             Stats::single_mb(rss),
             "≤ 32 MB".into(),
         ));

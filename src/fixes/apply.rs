@@ -55,7 +55,7 @@ impl Fault {
     }
 }
 
-fn injected(fault: Fault) -> FixError {
+pub(super) fn injected(fault: Fault) -> FixError {
     FixError::Io(format!("fault injected ({fault:?})"))
 }
 
@@ -76,6 +76,11 @@ pub fn apply_with_notes(
         // The same lock as file edits: the journal entry and the removal are one step.
         let lock = lock::acquire(env, &[])?;
         return super::keychain_store::apply(plan, removal, env).map(|entry| (entry, lock.notes));
+    }
+    if let Some(span_edit) = &plan.span_edit {
+        let lock = lock::acquire(env, &[span_edit.path.as_path()])?;
+        return super::apply_span::apply_locked(plan.fix, span_edit, env)
+            .map(|entry| (entry, lock.notes));
     }
     if plan.edits.is_empty() {
         return Ok((UndoEntry::nothing(plan.fix), Vec::new()));
@@ -183,7 +188,17 @@ fn apply_locked(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError
 /// Refuses to change a file the user has marked read-only, or one that belongs to someone else
 /// (replacing it would hand it to the user). Checked on the file itself, through a symlink.
 fn respects_the_file(edit: &FileEdit, shown: &str) -> Result<(), FixError> {
-    let Ok(meta) = std::fs::metadata(&edit.path) else {
+    let writes_content = edit.after.is_none() || edit.changes_content();
+    respects(&edit.path, writes_content, shown)
+}
+
+/// [`respects_the_file`] for a path; `writes_content` is false for a permissions-only change.
+pub(super) fn respects(
+    path: &std::path::Path,
+    writes_content: bool,
+    shown: &str,
+) -> Result<(), FixError> {
+    let Ok(meta) = std::fs::metadata(path) else {
         return Ok(()); // absent: created as the user's own
     };
     #[cfg(unix)]
@@ -198,7 +213,6 @@ fn respects_the_file(edit: &FileEdit, shown: &str) -> Result<(), FixError> {
             )));
         }
     }
-    let writes_content = edit.after.is_none() || edit.changes_content();
     if writes_content && meta.permissions().readonly() {
         let mode = atomic::mode_of(&meta).map_or_else(String::new, |m| format!(" ({m:04o})"));
         return Err(FixError::Refused(format!(
@@ -243,7 +257,12 @@ fn write_one(
 
 /// A clean failure: put back the first `written` files and drop the journal entry. The backups
 /// stay on disk. If the rollback itself fails, the entry stays so that undo can finish it.
-fn fail(env: &Environment, entry: &UndoEntry, written: usize, error: FixError) -> FixError {
+pub(super) fn fail(
+    env: &Environment,
+    entry: &UndoEntry,
+    written: usize,
+    error: FixError,
+) -> FixError {
     for file in entry.files[..written].iter().rev() {
         if let Err(e) = journal::restore(env, file) {
             return FixError::Io(format!(

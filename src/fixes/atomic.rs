@@ -24,6 +24,17 @@ pub fn read_state(path: &Path) -> io::Result<Option<(Vec<u8>, Option<u32>)>> {
     Ok(file.map(|f| (f.bytes, f.mode)))
 }
 
+/// A file's length, SHA-256 and permission bits, streamed (any size), or `None` when it does
+/// not exist. Special files are refused as by every reader.
+pub fn fingerprint_state(path: &Path) -> io::Result<Option<(u64, String, Option<u32>)>> {
+    let Some(open) = crate::files::open_regular(path)? else {
+        return Ok(None);
+    };
+    let mode = mode_of(&open.meta);
+    let (len, sha) = super::span_edit::fingerprint(io::BufReader::new(open.file))?;
+    Ok(Some((len, sha, mode)))
+}
+
 /// Permission bits of a file, when the platform has them.
 #[cfg(unix)]
 #[must_use]
@@ -113,6 +124,19 @@ pub fn write_atomic_with(
     mode: u32,
     hook: BeforeRename,
 ) -> io::Result<()> {
+    write_atomic_from(path, &mut &bytes[..], mode, hook)
+}
+
+/// [`write_atomic_with`] from a stream: the new contents are copied from `source` as they are
+/// read, so a file of any size is written in fixed memory. An error from `source` abandons the
+/// write (the temp file is removed; a hard-linked file, written in place, is left part-written
+/// for the caller's backup to restore).
+pub fn write_atomic_from(
+    path: &Path,
+    source: &mut dyn io::Read,
+    mode: u32,
+    hook: BeforeRename,
+) -> io::Result<()> {
     let fail_before_rename = hook == BeforeRename::Fail;
     let target = resolve_target(path)?;
     if is_hard_linked(&target) {
@@ -121,7 +145,7 @@ pub fn write_atomic_with(
                 "fault injected: stopped before the in-place write",
             ));
         }
-        return write_in_place(&target, bytes, mode);
+        return write_in_place(&target, source, mode);
     }
     let dir = target
         .parent()
@@ -129,8 +153,11 @@ pub fn write_atomic_with(
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let mut tmp = new_temp(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.flush()?;
+    {
+        let mut out = io::BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
+        io::copy(source, &mut out)?;
+        out.flush()?;
+    }
     tmp.as_file().sync_all()?;
     #[cfg(unix)]
     {
@@ -205,10 +232,15 @@ pub fn is_hard_linked(path: &Path) -> bool {
 /// Rewrites a file's own bytes (same inode, so every hard link sees the change), then syncs it.
 /// Not atomic: the caller has a verified backup and a journal entry first, so an interrupted
 /// write is put right by `undo`.
-fn write_in_place(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+fn write_in_place(path: &Path, source: &mut dyn io::Read, mode: u32) -> io::Result<()> {
     let mut file = fs::OpenOptions::new().write(true).open(path)?;
-    file.write_all(bytes)?;
-    file.set_len(bytes.len() as u64)?;
+    let written = {
+        let mut out = io::BufWriter::with_capacity(256 * 1024, &mut file);
+        let n = io::copy(source, &mut out)?;
+        out.flush()?;
+        n
+    };
+    file.set_len(written)?;
     file.sync_all()?;
     let current = mode_of(&file.metadata()?);
     if current.is_some_and(|m| m != mode) {

@@ -7,7 +7,7 @@
 //! file the fix may have touched and puts back only those that changed.
 
 use super::FixError;
-use super::atomic::{self, SECRET_MODE, sha256_hex};
+use super::atomic::{self, SECRET_MODE};
 use super::lock;
 use crate::env::Environment;
 use crate::files;
@@ -267,15 +267,7 @@ pub(crate) fn write_backup(
     original: &Path,
     bytes: &[u8],
 ) -> Result<PathBuf, FixError> {
-    let name = original
-        .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let mut path = dir.join(&name);
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{name}.{n}"));
-        n += 1;
-    }
+    let path = backup_name(dir, original);
     atomic::write_atomic(&path, bytes, SECRET_MODE, false)
         .map_err(|e| io_err("cannot write the backup", &path, env, &e))?;
     match read_bounded(&path, files::MAX_EDITED_FILE_BYTES) {
@@ -288,6 +280,54 @@ pub(crate) fn write_backup(
     }
 }
 
+/// Copies a file into the backup folder as it streams (a file of any size, in fixed memory):
+/// 0600, synced, then read back. Returns the backup's path with the length and SHA-256 of what
+/// was copied, for the caller to compare with the plan.
+pub(crate) fn stream_backup(
+    env: &Environment,
+    dir: &Path,
+    original: &Path,
+) -> Result<(PathBuf, u64, String), FixError> {
+    let path = backup_name(dir, original);
+    let source = files::open_regular(original)
+        .map_err(std::io::Error::from)
+        .and_then(|f| f.ok_or_else(|| std::io::ErrorKind::NotFound.into()))
+        .map_err(|e| io_err("cannot read", original, env, &e))?;
+    let mut hashing = super::span_edit::HashingReader::new(std::io::BufReader::new(source.file));
+    atomic::write_atomic_from(
+        &path,
+        &mut hashing,
+        SECRET_MODE,
+        atomic::BeforeRename::Proceed,
+    )
+    .map_err(|e| io_err("cannot write the backup", &path, env, &e))?;
+    let (len, sha) = hashing
+        .finish()
+        .map_err(|e| io_err("cannot read", original, env, &e))?;
+    match atomic::fingerprint_state(&path) {
+        Ok(Some((_, copy, _))) if copy == sha => Ok((path, len, sha)),
+        Ok(_) => Err(FixError::Io(format!(
+            "the backup {} does not read back identical; nothing was changed",
+            env.display_path(&path)
+        ))),
+        Err(e) => Err(io_err("cannot read back the backup", &path, env, &e)),
+    }
+}
+
+/// A free name in the backup folder for a copy of `original` (`name`, `name.2`, …).
+fn backup_name(dir: &Path, original: &Path) -> PathBuf {
+    let name = original
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let mut path = dir.join(&name);
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{name}.{n}"));
+        n += 1;
+    }
+    path
+}
+
 /// How one file stands against its journal record.
 enum FileStanding {
     /// Holds what the fix wrote: put the original back.
@@ -298,10 +338,11 @@ enum FileStanding {
 
 fn standing(env: &Environment, file: &JournalFile) -> Result<FileStanding, FixError> {
     let shown = env.display_path(&file.path);
-    let state =
-        atomic::read_state(&file.path).map_err(|e| FixError::Changed(format!("{shown} {e}")))?;
-    let hash = state.as_ref().map(|(bytes, _)| sha256_hex(bytes));
-    let mode = state.as_ref().and_then(|(_, mode)| *mode);
+    // Streamed: a big `~/.claude.json` is compared without being loaded.
+    let state = atomic::fingerprint_state(&file.path)
+        .map_err(|e| FixError::Changed(format!("{shown} {e}")))?;
+    let hash = state.as_ref().map(|(_, sha, _)| sha.clone());
+    let mode = state.as_ref().and_then(|(_, _, mode)| *mode);
     let mode_only = file.before_sha256 == file.after_sha256;
     if hash == file.after_sha256 && (!mode_only || mode == file.mode_after) {
         Ok(FileStanding::AsWritten)
@@ -335,9 +376,12 @@ pub(crate) fn restore(env: &Environment, file: &JournalFile) -> Result<(), FixEr
             _ => Ok(()),
         },
         (Some(sha), Some(backup)) => {
-            let bytes = read_bounded(backup, files::MAX_EDITED_FILE_BYTES)
-                .map_err(|e| io_err("cannot read the backup", backup, env, &e))?;
-            if &sha256_hex(&bytes) != sha {
+            // Streamed, so a backup of any size is restored in fixed memory: proven to be the
+            // original first, then copied (and hashed again while copied).
+            let backup_sha = atomic::fingerprint_state(backup)
+                .map_err(|e| io_err("cannot read the backup", backup, env, &e))?
+                .map(|(_, sha, _)| sha);
+            if backup_sha.as_ref() != Some(sha) {
                 return Err(FixError::Journal(format!(
                     "the backup {} of {shown} is not the original any more; nothing was restored",
                     env.display_path(backup)
@@ -346,17 +390,40 @@ pub(crate) fn restore(env: &Environment, file: &JournalFile) -> Result<(), FixEr
             if let Some(link) = &file.link_target {
                 restore_link(env, file, link)?;
                 // The link's target may still hold the original: then it is back as it was.
-                if atomic::read_state(&file.path)
+                if atomic::fingerprint_state(&file.path)
                     .ok()
                     .flatten()
-                    .is_some_and(|(now, _)| now == bytes)
+                    .is_some_and(|(_, now, _)| &now == sha)
                 {
                     return Ok(());
                 }
             }
             let mode = file.mode_before.unwrap_or(SECRET_MODE);
-            atomic::write_atomic(&file.path, &bytes, mode, false)
-                .map_err(|e| io_err("cannot restore", &file.path, env, &e))
+            let source = files::open_regular(backup)
+                .map_err(std::io::Error::from)
+                .and_then(|f| f.ok_or_else(|| std::io::ErrorKind::NotFound.into()))
+                .map_err(|e| io_err("cannot read the backup", backup, env, &e))?;
+            let mut checked =
+                super::span_edit::HashingReader::new(std::io::BufReader::new(source.file));
+            atomic::write_atomic_from(
+                &file.path,
+                &mut checked,
+                mode,
+                atomic::BeforeRename::Proceed,
+            )
+            .map_err(|e| io_err("cannot restore", &file.path, env, &e))?;
+            let (_, copied) = checked
+                .finish()
+                .map_err(|e| io_err("cannot read the backup", backup, env, &e))?;
+            if &copied != sha {
+                // Changed while being copied: say so rather than claim the original is back.
+                return Err(FixError::Journal(format!(
+                    "the backup {} of {shown} changed while it was being restored; run undo \
+                     again",
+                    env.display_path(backup)
+                )));
+            }
+            Ok(())
         }
         // Only the permissions changed.
         (Some(_), None) => match file.mode_before {

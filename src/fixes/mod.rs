@@ -9,6 +9,7 @@
 //! [`FixError::NothingToDo`], which makes applying a fix twice the same as applying it once.
 
 mod apply;
+mod apply_span;
 mod approve_key;
 pub mod atomic;
 pub mod cli;
@@ -27,6 +28,7 @@ mod remove_credentials;
 pub mod repair_base_url;
 mod repair_key;
 mod silence_env_key;
+pub mod span_edit;
 mod tighten_permissions;
 
 #[doc(hidden)]

@@ -22,6 +22,9 @@ pub struct FixPlan {
     pub secrets: Vec<String>,
     /// A macOS Keychain item the fix removes (remove-credentials on macOS), instead of files.
     pub keychain: Option<super::keychain_store::KeychainRemoval>,
+    /// A file too big to hold, changed as spans (approve-key on a big `~/.claude.json`),
+    /// instead of `edits`.
+    pub span_edit: Option<super::span_edit::SpanEdit>,
 }
 
 impl FixPlan {
@@ -36,6 +39,7 @@ impl FixPlan {
             notes: Vec::new(),
             secrets: Vec::new(),
             keychain: None,
+            span_edit: None,
         }
     }
 
@@ -43,7 +47,15 @@ impl FixPlan {
     /// running a command or showing notes.
     #[must_use]
     pub fn changes_storage(&self) -> bool {
-        !self.edits.is_empty() || self.keychain.is_some()
+        !self.edits.is_empty() || self.keychain.is_some() || self.span_edit.is_some()
+    }
+
+    /// Every file the plan changes, in order.
+    pub fn changed_paths(&self) -> impl Iterator<Item = &std::path::Path> {
+        self.edits
+            .iter()
+            .map(|e| e.path.as_path())
+            .chain(self.span_edit.iter().map(|s| s.path.as_path()))
     }
 
     /// The secrets as `&str`, for [`crate::secret::scrub`].
@@ -74,6 +86,7 @@ impl fmt::Debug for FixPlan {
             .field("edits", &self.edits)
             .field("command", &self.command)
             .field("keychain", &self.keychain)
+            .field("span_edit", &self.span_edit)
             .field("notes", &self.notes.len())
             .field(
                 "secrets",

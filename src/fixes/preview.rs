@@ -4,10 +4,11 @@
 
 use super::atomic;
 use super::plan::{FileEdit, FixPlan};
+use super::span_edit::SpanEdit;
 use crate::env::Environment;
 use crate::secret;
 use regex::Regex;
-use similar::TextDiff;
+use similar::{ChangeTag, TextDiff};
 use std::sync::OnceLock;
 
 /// Renders the plan's changes, secrets masked.
@@ -16,6 +17,9 @@ pub fn preview(plan: &FixPlan, env: &Environment) -> String {
     let mut out = String::new();
     for edit in &plan.edits {
         out.push_str(&file_preview(edit, env));
+    }
+    if let Some(span_edit) = &plan.span_edit {
+        out.push_str(&span_preview(span_edit, env));
     }
     if let Some(removal) = &plan.keychain {
         out.push_str(&format!(
@@ -33,6 +37,11 @@ pub fn preview(plan: &FixPlan, env: &Environment) -> String {
     let mut known: Vec<String> = plan.secrets.clone();
     for edit in &plan.edits {
         for bytes in [&edit.before, &edit.after].into_iter().flatten() {
+            known.extend(secret_values(&String::from_utf8_lossy(bytes)));
+        }
+    }
+    for span in plan.span_edit.iter().flat_map(|e| &e.spans) {
+        for bytes in [&span.old, &span.new] {
             known.extend(secret_values(&String::from_utf8_lossy(bytes)));
         }
     }
@@ -93,6 +102,44 @@ fn file_preview(edit: &FileEdit, env: &Environment) -> String {
             text
         }
         (None, None) => String::new(),
+    }
+}
+
+/// A big file's span edit: the changed spans as a diff of their own lines (the file is not
+/// read again, so there are no file line numbers), and the size that stays.
+fn span_preview(edit: &SpanEdit, env: &Environment) -> String {
+    let shown = env.display_path(&edit.path);
+    let mut text = format!(
+        "--- {shown}\n+++ {shown}\n(a {} file: only its {} changes, as below; every other \
+         byte is kept)\n",
+        human_size(edit.before_len),
+        edit.what
+    );
+    for span in &edit.spans {
+        let old = String::from_utf8_lossy(&span.old).replace('\r', "␍");
+        let new = String::from_utf8_lossy(&span.new).replace('\r', "␍");
+        for change in TextDiff::from_lines(&old, &new).iter_all_changes() {
+            let sign = match change.tag() {
+                ChangeTag::Delete => '-',
+                ChangeTag::Insert => '+',
+                ChangeTag::Equal => ' ',
+            };
+            text.push(sign);
+            text.push_str(change.value().trim_end_matches('\n'));
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// A byte count as people read it: "812 bytes", "4.2 MB".
+fn human_size(bytes: u64) -> String {
+    #[allow(clippy::cast_precision_loss)] // a size shown to one decimal
+    let mb = bytes as f64 / 1_000_000.0;
+    if bytes < 1_000_000 {
+        format!("{bytes}-byte")
+    } else {
+        format!("{mb:.1} MB")
     }
 }
 

@@ -40,37 +40,9 @@ pub struct Captured {
 /// Reads the document from `reader`, keeping the wanted members and the `projects` entries
 /// named in `folders` (all of them when `None`). `Err` is a plain-words syntax problem ("is not valid JSON: line 3, …").
 pub fn scan(reader: impl Read, folders: Option<&[String]>) -> Result<Captured, String> {
-    let mut s = Stream {
-        reader,
-        buf: vec![0; BUFFER],
-        pos: 0,
-        len: 0,
-        line: 1,
-        capture: None,
-        eof: false,
-    };
+    let mut s = Stream::new(reader);
     let mut out = Captured::default();
-    s.skip_ws()?;
-    if s.peek()? == Some(0xEF) {
-        // A UTF-8 BOM (the CLI reads such files).
-        for expected in [0xEF, 0xBB, 0xBF] {
-            s.expect(expected)?;
-        }
-        s.skip_ws()?;
-    }
-    match s.peek()? {
-        Some(b'{') => {}
-        Some(_) => {
-            // Valid JSON that is not an object is still not a config; say which.
-            s.value(0)?;
-            s.skip_ws()?;
-            return Err(match s.peek()? {
-                None => "is valid JSON but not an object".to_string(),
-                Some(_) => s.syntax("unexpected text after the value"),
-            });
-        }
-        None => return Err("ends too early (truncated?): line 1, column 0".to_string()),
-    }
+    s.open_document()?;
     s.members(0, true, |s, key| {
         if key == "projects" {
             return s.projects(folders, &mut out.projects);
@@ -90,11 +62,51 @@ pub fn scan(reader: impl Read, folders: Option<&[String]>) -> Result<Captured, S
         out.key_lines.push((key.to_string(), line));
         Ok(())
     })?;
-    s.skip_ws()?;
-    match s.peek()? {
-        None => Ok(out),
-        Some(_) => Err(s.syntax("unexpected text after the closing brace")),
+    s.close_document()?;
+    Ok(out)
+}
+
+/// One top-level member's value as it stands in the file: where it starts and its bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MemberSpan {
+    /// Byte offset of the value's first byte in the file.
+    pub offset: u64,
+    /// The value's bytes, exactly as in the file.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for MemberSpan {
+    // The value may hold key tails or a key: only its place and size.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberSpan")
+            .field("offset", &self.offset)
+            .field("bytes", &self.bytes.len())
+            .finish()
     }
+}
+
+/// Every occurrence of the top-level member `key`, with its byte span, in one streaming pass
+/// that also checks the whole document's syntax. What a fix needs to edit one member of a file
+/// too big to load. `Err` as for [`scan`]; a value over the capture limit is an error too.
+pub fn member_spans(reader: impl Read, key: &str) -> Result<Vec<MemberSpan>, String> {
+    let mut s = Stream::new(reader);
+    let mut spans = Vec::new();
+    s.open_document()?;
+    s.members(0, true, |s, name| {
+        if name != key {
+            return s.value(1);
+        }
+        let offset = s.offset();
+        match s.captured_value(1)? {
+            Some(bytes) => {
+                spans.push(MemberSpan { offset, bytes });
+                Ok(())
+            }
+            None => Err(format!("has a `{key}` too large to edit")),
+        }
+    })?;
+    s.close_document()?;
+    Ok(spans)
 }
 
 struct Stream<R> {
@@ -106,9 +118,64 @@ struct Stream<R> {
     /// The bytes of the value being captured, when one is.
     capture: Option<Vec<u8>>,
     eof: bool,
+    /// Bytes of the file before `buf[0]`.
+    consumed: u64,
 }
 
 impl<R: Read> Stream<R> {
+    fn new(reader: R) -> Self {
+        Self {
+            reader,
+            buf: vec![0; BUFFER],
+            pos: 0,
+            len: 0,
+            line: 1,
+            capture: None,
+            eof: false,
+            consumed: 0,
+        }
+    }
+
+    /// Where the next byte is in the file.
+    fn offset(&self) -> u64 {
+        self.consumed + self.pos as u64
+    }
+
+    /// Up to the top-level object's `{` (a BOM and white space skipped); anything but an
+    /// object is an error that says what it is.
+    fn open_document(&mut self) -> Result<(), String> {
+        self.skip_ws()?;
+        if self.peek()? == Some(0xEF) {
+            // A UTF-8 BOM (the CLI reads such files).
+            for expected in [0xEF, 0xBB, 0xBF] {
+                self.expect(expected)?;
+            }
+            self.skip_ws()?;
+        }
+        match self.peek()? {
+            Some(b'{') => Ok(()),
+            Some(_) => {
+                // Valid JSON that is not an object is still not a config; say which.
+                self.value(0)?;
+                self.skip_ws()?;
+                Err(match self.peek()? {
+                    None => "is valid JSON but not an object".to_string(),
+                    Some(_) => self.syntax("unexpected text after the value"),
+                })
+            }
+            None => Err("ends too early (truncated?): line 1, column 0".to_string()),
+        }
+    }
+
+    /// After the top-level object: only white space may follow.
+    fn close_document(&mut self) -> Result<(), String> {
+        self.skip_ws()?;
+        match self.peek()? {
+            None => Ok(()),
+            Some(_) => Err(self.syntax("unexpected text after the closing brace")),
+        }
+    }
+
     fn fill(&mut self) -> Result<bool, String> {
         if self.pos < self.len {
             return Ok(true);
@@ -123,6 +190,7 @@ impl<R: Read> Stream<R> {
                     return Ok(false);
                 }
                 Ok(n) => {
+                    self.consumed += self.len as u64;
                     self.pos = 0;
                     self.len = n;
                     return Ok(true);
@@ -470,5 +538,37 @@ mod tests {
             let theirs = serde_json::from_str::<Value>(text).is_ok_and(|v| v.is_object());
             assert_eq!(ours, theirs, "{text}");
         }
+    }
+
+    /// Hands out at most `step` bytes a call, so values straddle buffer refills.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn member_spans_point_at_the_exact_bytes() {
+        let text =
+            "\u{feff}{\"a\": 1, \"r\": {\"x\": [\"é\"]},\n \"big\": \"zzz\", \"r\" :[ 2 ]}\n";
+        for step in [1, 3, 7, 1000] {
+            let spans = member_spans(Trickle(text.as_bytes(), step), "r").unwrap();
+            let found: Vec<&str> = spans
+                .iter()
+                .map(|s| {
+                    let at = usize::try_from(s.offset).unwrap();
+                    let slice = &text.as_bytes()[at..at + s.bytes.len()];
+                    assert_eq!(slice, &s.bytes[..], "step {step}");
+                    std::str::from_utf8(slice).unwrap()
+                })
+                .collect();
+            assert_eq!(found, ["{\"x\": [\"é\"]}", "[ 2 ]"], "step {step}");
+        }
+        assert!(member_spans("{\"r\": 1,}".as_bytes(), "r").is_err());
+        assert!(member_spans("[1]".as_bytes(), "r").is_err());
     }
 }

@@ -71,11 +71,7 @@ pub fn plan_view(plan: &FixPlan, env: &Environment, key_check: Option<String>) -
         notes: plan.notes.iter().map(|n| clean(n)).collect(),
         command: plan.command.as_ref().map(CommandSpec::display),
         interactive: plan.command.as_ref().is_some_and(|c| c.interactive),
-        files: plan
-            .edits
-            .iter()
-            .map(|e| env.display_path(&e.path))
-            .collect(),
+        files: plan.changed_paths().map(|p| env.display_path(p)).collect(),
         key_check,
         url: (plan.fix == FixId::OpenConsole).then(|| KEYS_URL.to_string()),
         view_only: false,
@@ -273,6 +269,12 @@ pub async fn apply_edits(plan: &PendingPlan, env: &Arc<Environment>) -> Result<A
                     shown
                 }
             })
+            .chain(
+                plan.plan
+                    .span_edit
+                    .iter()
+                    .map(|s| env.display_path(&s.path)),
+            )
             .collect(),
         backup_dir: None,
         command: None,
