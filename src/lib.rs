@@ -16,6 +16,7 @@ pub mod report;
 pub mod resolve;
 pub mod sanitize;
 pub mod secret;
+pub mod secrets;
 pub mod sources;
 pub mod state;
 pub mod tui;

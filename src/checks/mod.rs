@@ -9,6 +9,7 @@ pub mod cli_install;
 pub mod config_scope;
 pub mod endpoint;
 pub mod helper;
+mod known_secrets;
 pub mod live;
 pub mod live_fallback;
 pub mod oauth;
@@ -58,6 +59,7 @@ pub struct CheckCtx {
     pub auth_print: EffectiveAuth,
     pub endpoint: Endpoint,
     helper: tokio::sync::OnceCell<Option<HelperRun>>,
+    secrets: std::sync::OnceLock<crate::secrets::Secrets>,
 }
 
 impl CheckCtx {
@@ -81,7 +83,14 @@ impl CheckCtx {
             auth_print,
             endpoint,
             helper: tokio::sync::OnceCell::new(),
+            secrets: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Every secret value this run can see (credential variables, profile and settings values,
+    /// stored tokens), collected once: what every text of the run is masked with.
+    pub fn secrets(&self) -> &crate::secrets::Secrets {
+        self.secrets.get_or_init(|| known_secrets::collect(self))
     }
 
     /// Runs the effective `apiKeyHelper` once per run (shared by config-scope and live). A helper

@@ -23,7 +23,7 @@ pub struct Diagnosis {
     /// The files read for this run (settings scopes for the report).
     pub facts: crate::sources::Facts,
     /// Every secret value seen, so any text can be scrubbed of them before it is shown.
-    pub secrets: Vec<String>,
+    pub secrets: crate::secrets::Secrets,
 }
 
 impl Diagnosis {
@@ -52,14 +52,13 @@ impl Diagnosis {
         helper_value: Option<String>,
     ) -> Self {
         let primary = checks::primary_cause(&outcomes);
-        let mut secrets = known_secrets(ctx);
         let (mut auth, mut auth_print) = (ctx.auth.clone(), ctx.auth_print.clone());
         if let Some(value) = &helper_value {
             // The helper's output is the credential: show it masked like any other.
             auth.set_helper_value(value);
             auth_print.set_helper_value(value);
         }
-        secrets.extend(helper_value);
+        let secrets = ctx.secrets().with(helper_value);
         Self {
             env: Arc::clone(&ctx.env),
             outcomes,
@@ -76,8 +75,7 @@ impl Diagnosis {
     /// control characters and bidi overrides: for every text from outside.
     #[must_use]
     pub fn scrub(&self, text: &str) -> String {
-        let known: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
-        crate::sanitize::shown(text, &known)
+        self.secrets.shown(text)
     }
 
     /// For text meant to be shared: secrets masked and the home folder shown as `~`.
@@ -107,8 +105,7 @@ impl Diagnosis {
     /// `check --color` stay: every outside text in it went through [`Self::scrub`] already.
     #[must_use]
     pub fn finish(&self, text: &str) -> String {
-        let known: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
-        let scrubbed = crate::secret::scrub(text, &known);
+        let scrubbed = self.secrets.scrub(text);
         crate::sanitize::escape_keeping_colors(&scrubbed).into_owned()
     }
 
@@ -147,55 +144,4 @@ fn map_strings(value: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
         Value::Object(map) => map.values_mut().for_each(|v| map_strings(v, f)),
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
-}
-
-/// Every secret value this run could see: credential variables, profile values, settings
-/// values, stored tokens.
-#[must_use]
-pub fn known_secrets(ctx: &CheckCtx) -> Vec<String> {
-    const VARS: &[&str] = &[
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_AUTH_TOKEN",
-        "CLAUDE_CODE_OAUTH_TOKEN",
-        "AWS_BEARER_TOKEN_BEDROCK",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "ANTHROPIC_FOUNDRY_API_KEY",
-    ];
-    let mut out: Vec<String> = Vec::new();
-    for var in VARS {
-        if let Some(v) = ctx.env.raw_var(var) {
-            out.push(v.to_string());
-        }
-        for c in crate::resolve::env_candidates(var, &ctx.env, &ctx.facts) {
-            out.push(c.value);
-        }
-    }
-    // Profiles also trace ANTHROPIC_BASE_URL, which is not a secret: only credential values.
-    out.extend(
-        ctx.facts
-            .profile_assignments
-            .iter()
-            .filter(|a| crate::checks::shell_env::CREDENTIAL_VARS.contains(&a.var.as_str()))
-            .map(|a| a.value.clone()),
-    );
-    if let Some(t) = ctx.facts.credentials.tokens() {
-        out.extend(t.access_token.clone());
-        out.extend(t.refresh_token.clone());
-    }
-    if let Some(t) = ctx.facts.misplaced_credentials.tokens() {
-        out.extend(t.access_token.clone());
-        out.extend(t.refresh_token.clone());
-    }
-    // The macOS Keychain login.
-    if let Some(t) = ctx.facts.keychain.as_ref().and_then(|k| k.tokens()) {
-        out.extend(t.access_token.clone());
-        out.extend(t.refresh_token.clone());
-    }
-    out.extend(ctx.facts.global.primary_api_key().map(str::to_string));
-    out.retain(|s| s.trim().len() >= 8);
-    // Longest first, so a key is masked before any substring of it.
-    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    out.dedup();
-    out
 }

@@ -74,9 +74,7 @@ impl Header {
     /// Reads the resolved credential and endpoint of a run.
     #[must_use]
     pub fn from_ctx(ctx: &CheckCtx) -> Self {
-        let known = crate::report::known_secrets(ctx);
-        let known: Vec<&str> = known.iter().map(String::as_str).collect();
-        let clean = |s: &str| crate::sanitize::shown(s, &known);
+        let clean = |s: &str| ctx.secrets().shown(s);
         let (method, masked, source) = match &ctx.auth.effective {
             Some(cred) => (
                 Some(method_label(cred.method)),

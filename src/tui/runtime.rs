@@ -9,6 +9,7 @@ use crate::fixes::CommandSpec;
 use crate::ids::CheckId;
 use crate::outcome::CheckOutcome;
 use crate::secret;
+use crate::secrets::Secrets;
 use crate::tui::app::{App, Ending, Header};
 use crate::tui::effect::Effect;
 use crate::tui::fix_flow::CommandRun;
@@ -555,12 +556,12 @@ fn spawn_run(
                 .await
                 .unwrap_or(false);
         let _ = tx.send(Msg::UndoAvailable(undo));
-        let known = Arc::new(crate::report::known_secrets(&ctx));
+        let known = ctx.secrets().clone();
         let mut running = JoinSet::new();
         for id in checks {
             let ctx = Arc::clone(&ctx);
             let tx = tx.clone();
-            let known = Arc::clone(&known);
+            let known = known.clone();
             let Ok(mut inflight) = inflight.lock() else {
                 return;
             };
@@ -592,9 +593,8 @@ fn spawn_run(
 
 /// The last line of defence: no secret the run knows reaches the screen, whole or in pieces,
 /// and no control character or bidi override either (shown escaped, as `check` does).
-fn scrub(outcome: &mut CheckOutcome, known: &[String]) {
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    let clean = |s: &mut String| *s = crate::sanitize::shown(s, &known);
+fn scrub(outcome: &mut CheckOutcome, known: &Secrets) {
+    let clean = |s: &mut String| *s = known.shown(s);
     clean(&mut outcome.summary);
     outcome.details.iter_mut().for_each(clean);
     for finding in &mut outcome.findings {
