@@ -101,14 +101,23 @@ fn demo_name_parser() -> PossibleValuesParser {
     )))
 }
 
-fn parse_timeout(s: &str) -> Result<f64, String> {
+/// Why a `--timeout` value was refused (clap prints it).
+#[derive(Debug, thiserror::Error)]
+enum TimeoutError {
+    #[error("`{0}` is not a number of seconds")]
+    NotANumber(String),
+    #[error("the timeout must be between 0 and 600 seconds")]
+    OutOfRange,
+}
+
+fn parse_timeout(s: &str) -> Result<f64, TimeoutError> {
     let v: f64 = s
         .parse()
-        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+        .map_err(|_| TimeoutError::NotANumber(s.to_string()))?;
     if v.is_finite() && v > 0.0 && v <= 600.0 {
         Ok(v)
     } else {
-        Err("the timeout must be between 0 and 600 seconds".to_string())
+        Err(TimeoutError::OutOfRange)
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod support;
 
+use claude_auth_tui::checks::live::KeyCheckError;
 use claude_auth_tui::env::Environment;
 use claude_auth_tui::fixes::cli::{FixCliOptions, KeyValidator, run_fix, run_undo};
 use claude_auth_tui::fixes::{
@@ -1174,9 +1175,9 @@ fn cli_live_check_gates_export_key() {
     let zshrc = h.write(".zshrc", "alias a=b\n");
     let env = zsh(&h);
     let seen = std::cell::RefCell::new(String::new());
-    let refuse = |key: &str| -> Result<(), String> {
+    let refuse = |key: &str| -> Result<(), KeyCheckError> {
         *seen.borrow_mut() = key.to_string();
-        Err("401 invalid x-api-key".to_string())
+        Err(KeyCheckError::Rejected("401 invalid x-api-key".to_string()))
     };
     let online = FixCliOptions {
         yes: true,
@@ -1199,7 +1200,7 @@ fn cli_live_check_gates_export_key() {
     );
     assert_eq!(text(&zshrc), "alias a=b\n");
 
-    let accept = |_: &str| -> Result<(), String> { Ok(()) };
+    let accept = |_: &str| -> Result<(), KeyCheckError> { Ok(()) };
     let run = fix_cli(
         &env,
         FixId::ExportKey,

@@ -242,23 +242,32 @@ pub(super) struct Answer {
     pub stderr: String,
 }
 
+/// Why `claude` gave no answer. `Display` follows "`claude --version` …".
+#[derive(Debug, thiserror::Error)]
+pub(super) enum RunError {
+    #[error("did not answer within {0} s")]
+    TimedOut(u64),
+    #[error("could not start: {0}")]
+    CouldNotStart(String),
+    #[error("failed: {0}")]
+    Failed(String),
+}
+
 /// Runs `claude ARGS` with the snapshot's environment, bounded in time and output.
 pub(super) async fn run_claude(
     env: &Environment,
     program: &Path,
     args: &[&str],
-) -> Result<Answer, String> {
+) -> Result<Answer, RunError> {
     match child::run_bounded(env, program, args, CLI_TIMEOUT, 256 * 1024).await {
         Ok(o) => Ok(Answer {
             code: o.code.unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
         }),
-        Err(ChildError::TimedOut) => {
-            Err(format!("did not answer within {} s", CLI_TIMEOUT.as_secs()))
-        }
-        Err(ChildError::CouldNotStart(e)) => Err(format!("could not start: {e}")),
-        Err(ChildError::Failed(e)) => Err(format!("failed: {e}")),
+        Err(ChildError::TimedOut) => Err(RunError::TimedOut(CLI_TIMEOUT.as_secs())),
+        Err(ChildError::CouldNotStart(e)) => Err(RunError::CouldNotStart(e)),
+        Err(ChildError::Failed(e)) => Err(RunError::Failed(e)),
     }
 }
 

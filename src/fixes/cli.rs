@@ -5,6 +5,7 @@
 //! given, no terminal to confirm on and no `--yes`, an unusable key).
 
 use super::{FixError, FixInput, FixPlan, JournalFile};
+use crate::checks::live::KeyCheckError;
 use crate::env::Environment;
 use crate::files;
 use crate::ids::FixId;
@@ -29,8 +30,8 @@ pub struct FixCliOptions {
     pub cli_version: Option<String>,
 }
 
-/// Checks a key live; `Err` holds a plain-words reason (it must not contain the key).
-pub type KeyValidator<'a> = &'a dyn Fn(&str) -> Result<(), String>;
+/// Checks a key live; the error's words must not contain the key.
+pub type KeyValidator<'a> = &'a dyn Fn(&str) -> Result<(), KeyCheckError>;
 
 /// Output that masks every known secret (and anything that looks like a key) before writing.
 struct Out<'w> {
@@ -143,10 +144,13 @@ pub fn run_fix(
             (false, Some(check)) => {
                 out.line("Checking the key against the API…")?;
                 if let Err(why) = check(key) {
-                    if why.starts_with("not sent: ") {
-                        out.line(&format!("The key was not checked: {why}"))?;
-                    } else {
-                        out.line(&format!("The API did not accept this key: {why}"))?;
+                    match why {
+                        KeyCheckError::NotSent(_) => {
+                            out.line(&format!("The key was not checked: {why}"))?;
+                        }
+                        KeyCheckError::Rejected(_) | KeyCheckError::Internal(_) => {
+                            out.line(&format!("The API did not accept this key: {why}"))?;
+                        }
                     }
                     out.line("Nothing was changed. (--offline saves it without this check.)")?;
                     return Ok(1);

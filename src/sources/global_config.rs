@@ -5,7 +5,7 @@
 //! and keeps only those members: heavy users have tens of MB of project history in it, which
 //! the CLI reads without complaint, so its size is never a reason to refuse it.
 
-use super::global_stream::{self, Captured};
+use super::global_stream::{self, Captured, ScanError};
 use crate::env::Environment;
 use crate::files;
 use serde_json::Value;
@@ -169,8 +169,8 @@ impl GlobalConfig {
 fn from_reader(reader: impl Read, folders: Option<&[String]>) -> GlobalState {
     match global_stream::scan(reader, folders) {
         Ok(captured) => GlobalState::Loaded(Box::new(captured)),
-        Err(why) if why.starts_with("could not be read") => GlobalState::Unreadable(why),
-        Err(why) => GlobalState::Corrupt(why),
+        Err(why @ ScanError::Unreadable(_)) => GlobalState::Unreadable(why.to_string()),
+        Err(why @ ScanError::Invalid(_)) => GlobalState::Corrupt(why.to_string()),
     }
 }
 

@@ -24,6 +24,17 @@ const MAX_DEPTH: usize = 256;
 /// A capture that grew past the limit is replaced by this one byte (no JSON starts with NUL).
 const OVERFLOWED: u8 = 0;
 
+/// Why the pass stopped. Its `Display` is plain words that follow the file's name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    /// Reading the file failed part-way.
+    #[error("could not be read: {0}")]
+    Unreadable(String),
+    /// Not a JSON object, or not JSON at all ("is not valid JSON: line 3: …").
+    #[error("{0}")]
+    Invalid(String),
+}
+
 /// What the pass kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Captured {
@@ -39,7 +50,7 @@ pub struct Captured {
 
 /// Reads the document from `reader`, keeping the wanted members and the `projects` entries
 /// named in `folders` (all of them when `None`). `Err` is a plain-words syntax problem ("is not valid JSON: line 3, …").
-pub fn scan(reader: impl Read, folders: Option<&[String]>) -> Result<Captured, String> {
+pub fn scan(reader: impl Read, folders: Option<&[String]>) -> Result<Captured, ScanError> {
     let mut s = Stream::new(reader);
     let mut out = Captured::default();
     s.open_document()?;
@@ -53,7 +64,8 @@ pub fn scan(reader: impl Read, folders: Option<&[String]>) -> Result<Captured, S
         let line = s.line;
         let text = s.captured_value(1)?;
         if let Some(text) = text {
-            let value: Value = serde_json::from_slice(&text).map_err(|e| e.to_string())?;
+            let value: Value =
+                serde_json::from_slice(&text).map_err(|e| ScanError::Invalid(e.to_string()))?;
             if key == "env" {
                 out.env_text = Some((line, String::from_utf8_lossy(&text).into_owned()));
             }
@@ -88,7 +100,7 @@ impl std::fmt::Debug for MemberSpan {
 /// Every occurrence of the top-level member `key`, with its byte span, in one streaming pass
 /// that also checks the whole document's syntax. What a fix needs to edit one member of a file
 /// too big to load. `Err` as for [`scan`]; a value over the capture limit is an error too.
-pub fn member_spans(reader: impl Read, key: &str) -> Result<Vec<MemberSpan>, String> {
+pub fn member_spans(reader: impl Read, key: &str) -> Result<Vec<MemberSpan>, ScanError> {
     let mut s = Stream::new(reader);
     let mut spans = Vec::new();
     s.open_document()?;
@@ -102,7 +114,9 @@ pub fn member_spans(reader: impl Read, key: &str) -> Result<Vec<MemberSpan>, Str
                 spans.push(MemberSpan { offset, bytes });
                 Ok(())
             }
-            None => Err(format!("has a `{key}` too large to edit")),
+            None => Err(ScanError::Invalid(format!(
+                "has a `{key}` too large to edit"
+            ))),
         }
     })?;
     s.close_document()?;
@@ -143,7 +157,7 @@ impl<R: Read> Stream<R> {
 
     /// Up to the top-level object's `{` (a BOM and white space skipped); anything but an
     /// object is an error that says what it is.
-    fn open_document(&mut self) -> Result<(), String> {
+    fn open_document(&mut self) -> Result<(), ScanError> {
         self.skip_ws()?;
         if self.peek()? == Some(0xEF) {
             // A UTF-8 BOM (the CLI reads such files).
@@ -159,16 +173,18 @@ impl<R: Read> Stream<R> {
                 self.value(0)?;
                 self.skip_ws()?;
                 Err(match self.peek()? {
-                    None => "is valid JSON but not an object".to_string(),
+                    None => ScanError::Invalid("is valid JSON but not an object".to_string()),
                     Some(_) => self.syntax("unexpected text after the value"),
                 })
             }
-            None => Err("ends too early (truncated?): line 1, column 0".to_string()),
+            None => Err(ScanError::Invalid(
+                "ends too early (truncated?): line 1, column 0".to_string(),
+            )),
         }
     }
 
     /// After the top-level object: only white space may follow.
-    fn close_document(&mut self) -> Result<(), String> {
+    fn close_document(&mut self) -> Result<(), ScanError> {
         self.skip_ws()?;
         match self.peek()? {
             None => Ok(()),
@@ -176,7 +192,7 @@ impl<R: Read> Stream<R> {
         }
     }
 
-    fn fill(&mut self) -> Result<bool, String> {
+    fn fill(&mut self) -> Result<bool, ScanError> {
         if self.pos < self.len {
             return Ok(true);
         }
@@ -196,12 +212,12 @@ impl<R: Read> Stream<R> {
                     return Ok(true);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(format!("could not be read: {e}")),
+                Err(e) => return Err(ScanError::Unreadable(e.to_string())),
             }
         }
     }
 
-    fn peek(&mut self) -> Result<Option<u8>, String> {
+    fn peek(&mut self) -> Result<Option<u8>, ScanError> {
         Ok(if self.fill()? {
             Some(self.buf[self.pos])
         } else {
@@ -236,7 +252,7 @@ impl<R: Read> Stream<R> {
         }
     }
 
-    fn next_byte(&mut self) -> Result<u8, String> {
+    fn next_byte(&mut self) -> Result<u8, ScanError> {
         match self.peek()? {
             Some(b) => {
                 self.advance(1);
@@ -249,15 +265,15 @@ impl<R: Read> Stream<R> {
         }
     }
 
-    fn eof_error(&self) -> String {
-        format!("ends too early (truncated?): line {}", self.line)
+    fn eof_error(&self) -> ScanError {
+        ScanError::Invalid(format!("ends too early (truncated?): line {}", self.line))
     }
 
-    fn syntax(&self, what: &str) -> String {
-        format!("is not valid JSON: line {}: {what}", self.line)
+    fn syntax(&self, what: &str) -> ScanError {
+        ScanError::Invalid(format!("is not valid JSON: line {}: {what}", self.line))
     }
 
-    fn expect(&mut self, byte: u8) -> Result<(), String> {
+    fn expect(&mut self, byte: u8) -> Result<(), ScanError> {
         let got = self.next_byte()?;
         if got == byte {
             Ok(())
@@ -270,7 +286,7 @@ impl<R: Read> Stream<R> {
         }
     }
 
-    fn skip_ws(&mut self) -> Result<(), String> {
+    fn skip_ws(&mut self) -> Result<(), ScanError> {
         while let Some(b) = self.peek()? {
             match b {
                 b'\n' => {
@@ -285,7 +301,7 @@ impl<R: Read> Stream<R> {
     }
 
     /// Skips a string (the opening quote is next), fast: whole runs up to a quote or backslash.
-    fn string(&mut self) -> Result<(), String> {
+    fn string(&mut self) -> Result<(), ScanError> {
         self.expect(b'"')?;
         loop {
             if !self.fill()? {
@@ -325,7 +341,7 @@ impl<R: Read> Stream<R> {
     }
 
     /// A string's decoded text (keys: short; a huge one is decoded lossily and never matches).
-    fn key(&mut self) -> Result<String, String> {
+    fn key(&mut self) -> Result<String, ScanError> {
         let outer = self.capture.replace(Vec::new());
         let result = self.string();
         let raw = std::mem::replace(&mut self.capture, outer).unwrap_or_default();
@@ -334,7 +350,7 @@ impl<R: Read> Stream<R> {
         Ok(serde_json::from_slice::<String>(&raw).unwrap_or_default())
     }
 
-    fn scalar(&mut self) -> Result<(), String> {
+    fn scalar(&mut self) -> Result<(), ScanError> {
         let mut token = [0u8; 64];
         let mut len = 0;
         while let Some(b) = self.peek()? {
@@ -364,7 +380,7 @@ impl<R: Read> Stream<R> {
     }
 
     /// Checks and skips any value.
-    fn value(&mut self, depth: usize) -> Result<(), String> {
+    fn value(&mut self, depth: usize) -> Result<(), ScanError> {
         if depth > MAX_DEPTH {
             return Err(self.syntax("nested too deeply"));
         }
@@ -404,8 +420,8 @@ impl<R: Read> Stream<R> {
         &mut self,
         depth: usize,
         want_keys: bool,
-        mut on_member: impl FnMut(&mut Self, &str) -> Result<(), String>,
-    ) -> Result<(), String> {
+        mut on_member: impl FnMut(&mut Self, &str) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
         self.expect(b'{')?;
         self.skip_ws()?;
         if self.peek()? == Some(b'}') {
@@ -447,7 +463,7 @@ impl<R: Read> Stream<R> {
     }
 
     /// Skips a value while keeping its bytes; `None` when it was too large to keep.
-    fn captured_value(&mut self, depth: usize) -> Result<Option<Vec<u8>>, String> {
+    fn captured_value(&mut self, depth: usize) -> Result<Option<Vec<u8>>, ScanError> {
         let outer = self.capture.replace(Vec::new());
         let result = self.value(depth);
         let mine = std::mem::replace(&mut self.capture, outer).unwrap_or_default();
@@ -461,7 +477,7 @@ impl<R: Read> Stream<R> {
         &mut self,
         folders: Option<&[String]>,
         out: &mut Vec<(String, Value)>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ScanError> {
         if self.peek()? != Some(b'{') {
             return self.value(1);
         }
@@ -470,7 +486,8 @@ impl<R: Read> Stream<R> {
                 return s.value(2);
             }
             if let Some(text) = s.captured_value(2)? {
-                let value: Value = serde_json::from_slice(&text).map_err(|e| e.to_string())?;
+                let value: Value =
+                    serde_json::from_slice(&text).map_err(|e| ScanError::Invalid(e.to_string()))?;
                 out.push((folder.to_string(), value));
             }
             Ok(())
@@ -482,7 +499,7 @@ impl<R: Read> Stream<R> {
 mod tests {
     use super::*;
 
-    fn run(text: &str) -> Result<Captured, String> {
+    fn run(text: &str) -> Result<Captured, ScanError> {
         scan(text.as_bytes(), Some(&["/work".to_string()]))
     }
 
@@ -520,7 +537,10 @@ mod tests {
         ] {
             assert!(run(bad).is_err(), "{bad:?} was accepted");
         }
-        assert_eq!(run("[1]").unwrap_err(), "is valid JSON but not an object");
+        assert_eq!(
+            run("[1]").unwrap_err().to_string(),
+            "is valid JSON but not an object"
+        );
         assert!(run("\u{feff}{\"a\": 1}").is_ok());
     }
 

@@ -150,7 +150,7 @@ pub async fn plan_fix(
                     secret::scrub(&summary, &[key])
                 )),
                 Err(reason) => {
-                    let reason = secret::scrub(&reason, &[key]);
+                    let reason = secret::scrub(&reason.to_string(), &[key]);
                     let _ = tx.send(Msg::KeyRejected { op, reason });
                     return;
                 }

@@ -139,14 +139,27 @@ fn provider_skip(endpoint: &Endpoint) -> Option<CheckOutcome> {
     Some(out)
 }
 
+/// Why a key about to be saved was not accepted. `Display` is plain words without the key.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyCheckError {
+    /// The API refused it, or could not be reached: the live check's summary.
+    #[error("{0}")]
+    Rejected(String),
+    /// Not sent at all (an untrusted folder chose the endpoint): why.
+    #[error("{0}")]
+    NotSent(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
 /// Tests a key the user is about to save (the export-key fix), against the endpoint Claude Code
-/// would use, with the same request and classification as the live check. `Err` holds a
-/// plain-words reason without the key.
+/// would use, with the same request and classification as the live check. `Ok` is the live
+/// check's summary; neither it nor the error holds the key.
 pub async fn validate_api_key(
     env: std::sync::Arc<Environment>,
     key: &str,
     timeout: Duration,
-) -> Result<String, String> {
+) -> Result<String, KeyCheckError> {
     let opts = super::CheckOptions {
         offline: false,
         timeout,
@@ -154,7 +167,7 @@ pub async fn validate_api_key(
     };
     let mut ctx = tokio::task::spawn_blocking(move || CheckCtx::new(env, opts))
         .await
-        .map_err(|e| format!("internal error: {e}"))?;
+        .map_err(|e| KeyCheckError::Internal(e.to_string()))?;
     let candidate = Credential {
         method: Method::ApiKey,
         source: "the new key".to_string(),
@@ -168,11 +181,10 @@ pub async fn validate_api_key(
         auth.helper = None;
     }
     let outcome = run(&ctx).await;
+    let summary = crate::secret::scrub(&outcome.summary, &[key]);
     match outcome.status {
-        Status::Fail => Err(crate::secret::scrub(&outcome.summary, &[key])),
-        _ if super::trust::not_sent(&outcome) => {
-            Err(crate::secret::scrub(&outcome.summary, &[key]))
-        }
-        _ => Ok(crate::secret::scrub(&outcome.summary, &[key])),
+        Status::Fail => Err(KeyCheckError::Rejected(summary)),
+        _ if super::trust::not_sent(&outcome) => Err(KeyCheckError::NotSent(summary)),
+        _ => Ok(summary),
     }
 }
