@@ -8,6 +8,7 @@ use crate::env::Environment;
 use anyhow::{Context as _, bail};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -205,7 +206,7 @@ pub fn list_text() -> String {
     let width = DEMOS.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     let mut out = String::from("Demos (claude-auth-tui --demo NAME):\n");
     for (name, description) in list() {
-        out.push_str(&format!("  {name:<width$}  {description}\n"));
+        let _ = writeln!(out, "  {name:<width$}  {description}");
     }
     out
 }

@@ -298,6 +298,7 @@ fn decode_utf16_bom(bytes: &[u8]) -> Option<String> {
 }
 
 #[cfg(unix)]
+#[allow(clippy::unnecessary_wraps)] // `None` where the platform has no permission bits
 fn mode_of(meta: &fs::Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
     Some(meta.permissions().mode() & 0o7777)

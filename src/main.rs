@@ -205,7 +205,7 @@ fn wants_color(choice: ColorChoice, env: &Environment, is_terminal: bool) -> boo
     }
 }
 
-/// clap_complete 4.6 names the subcommand branches of a hyphenated binary
+/// `clap_complete` 4.6 names the subcommand branches of a hyphenated binary
 /// `claude__subcmd__auth__subcmd__tui__subcmd__fix` while its dispatch sets
 /// `claude__auth__tui__subcmd__fix`, so no subcommand's values complete; align the labels.
 fn mend_bash_case_labels(script: &str) -> String {
@@ -215,7 +215,7 @@ fn mend_bash_case_labels(script: &str) -> String {
     script.replace(&wrong, &right)
 }
 
-/// clap_complete's fish script completes flags but not positional values: add the fix ids.
+/// `clap_complete`'s fish script completes flags but not positional values: add the fix ids.
 fn fish_fix_ids() -> String {
     let ids: Vec<&str> = claude_auth_tui::ids::FixId::ALL
         .iter()

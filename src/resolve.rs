@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// The CLI's two ways of running, which treat keys differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// `claude`: asks before using ANTHROPIC_API_KEY. It also asks to trust the folder, and
+    /// `claude`: asks before using `ANTHROPIC_API_KEY`. It also asks to trust the folder, and
     /// declining exits, so any real interactive session runs with the folder's project and local
     /// settings applied: they are resolved as they will apply once trusted.
     Interactive,
@@ -213,7 +213,7 @@ impl Credential {
         self.secret.as_deref().map(secret::mask)
     }
 
-    /// "ANTHROPIC_API_KEY from user settings ~/.claude/settings.json:3".
+    /// "`ANTHROPIC_API_KEY` from user settings ~/.claude/settings.json:3".
     #[must_use]
     pub fn describe(&self, env: &Environment) -> String {
         format!("{} from {}", self.source, self.origin.describe(env))
@@ -298,7 +298,7 @@ pub struct EffectiveAuth {
     pub also_sent: Vec<Credential>,
     /// Credentials present but not used.
     pub shadowed: Vec<Credential>,
-    /// How the CLI treats ANTHROPIC_API_KEY interactively, when one is set.
+    /// How the CLI treats `ANTHROPIC_API_KEY` interactively, when one is set.
     pub api_key_approval: Option<KeyApproval>,
     pub helper: Option<HelperSpec>,
     /// Whether the working folder is trusted (see [`folder_trusted`]).

@@ -60,7 +60,7 @@ pub fn escape_keeping_colors(text: &str) -> Cow<'_, str> {
         });
         match params {
             Some(n) if after[1 + n..].starts_with('m') => {
-                out.push_str(&rest[at..at + 1 + 1 + n + 1]);
+                out.push_str(&rest[at..=(at + 1 + 1 + n)]);
                 rest = &rest[at + 1 + 1 + n + 1..];
             }
             _ => {

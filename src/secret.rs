@@ -52,8 +52,19 @@ fn kept_prefix(secret: &str) -> &'static str {
 /// A short SHA-256 prefix: the same key gives the same fingerprint on two machines.
 #[must_use]
 pub fn fingerprint(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().take(4).map(|b| format!("{b:02x}")).collect()
+    lower_hex(&Sha256::digest(secret.as_bytes())[..4])
+}
+
+/// Bytes as lowercase hex (digests, fingerprints).
+#[must_use]
+pub fn lower_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 /// Masked form plus fingerprint: `sk-ant-api03-…wxyz (sha256:1a2b3c4d)`.

@@ -2,7 +2,7 @@
 //! reports, caches): the platform's state folder, worked out from the [`Environment`] snapshot.
 //!
 //! `dirs` is not used on purpose: it reads the real process environment, and everything here
-//! must follow the snapshot (tests point HOME and XDG_STATE_HOME into temp dirs).
+//! must follow the snapshot (tests point HOME and `XDG_STATE_HOME` into temp dirs).
 
 use crate::env::{Environment, Platform};
 use std::path::PathBuf;

@@ -128,7 +128,7 @@ enum Signal {
     Kill,
 }
 
-/// The child's process group; SIGKILLed when dropped.
+/// The child's process group; `SIGKILLed` when dropped.
 struct ProcessGroup {
     #[cfg(unix)]
     id: Option<rustix::process::Pid>,

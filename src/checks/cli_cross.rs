@@ -63,9 +63,9 @@ pub async fn amend_finished(ctx: &CheckCtx, out: &mut CheckOutcome) {
     let before = out.status;
     amend(ctx, out).await;
     if out.status > before
-        && let Some(worst) = out.worst_finding()
+        && let Some(summary) = out.worst_finding().map(|w| w.summary.clone())
     {
-        out.summary = worst.summary.clone();
+        out.summary = summary;
     }
 }
 

@@ -121,7 +121,7 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
     out.finish(&default)
 }
 
-/// A config folder that cannot hold a login: CLAUDE_CONFIG_DIR pointing at a file or FIFO, or
+/// A config folder that cannot hold a login: `CLAUDE_CONFIG_DIR` pointing at a file or FIFO, or
 /// (without it) a HOME that is not a folder.
 fn config_dir_problem(ctx: &CheckCtx) -> Option<(CauseId, String)> {
     let env = &ctx.env;

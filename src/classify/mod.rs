@@ -71,6 +71,14 @@ impl Hit {
     }
 }
 
+/// Per cause in [`classify`]: its strongest hit, and its strongest mention as another hit's
+/// alternative.
+#[derive(Default)]
+struct Tally {
+    direct: Option<usize>,
+    alternative: Option<(f32, usize)>,
+}
+
 /// Classifies a pasted text. Never panics; reads at most about 512 KiB of it.
 #[must_use]
 pub fn classify(text: &str) -> Classification {
@@ -107,11 +115,6 @@ pub fn classify(text: &str) -> Classification {
     }
 
     // Per cause: its strongest hit, and its strongest mention as another hit's alternative.
-    #[derive(Default)]
-    struct Tally {
-        direct: Option<usize>,
-        alternative: Option<(f32, usize)>,
-    }
     let mut tally: BTreeMap<CauseId, Tally> = BTreeMap::new();
     for (i, hit) in hits.iter().enumerate() {
         let t = tally.entry(hit.sig.cause).or_default();
@@ -136,6 +139,7 @@ pub fn classify(text: &str) -> Classification {
                     .iter()
                     .filter(|h| h.sig.cause == cause && h.apart_from(&hits[b]))
                     .count();
+                #[allow(clippy::cast_precision_loss)] // a handful of hits
                 let score = hits[b].sig.weight + CORROBORATION_BONUS * others as f32;
                 (score.min(0.99), b)
             });

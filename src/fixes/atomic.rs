@@ -12,10 +12,7 @@ pub const SECRET_MODE: u32 = 0o600;
 /// SHA-256 of some bytes, as lowercase hex.
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::secret::lower_hex(&Sha256::digest(bytes))
 }
 
 /// A file's bytes and permission bits, or `None` when it does not exist.
@@ -252,6 +249,7 @@ fn write_in_place(path: &Path, source: &mut dyn io::Read, mode: u32) -> io::Resu
 /// Removes the temp files (`.claude-auth-tui-<pid>-*.tmp`) that runs killed half-way left in
 /// `dirs`, and returns them. A temp file of a process still running is left alone. Call it
 /// while holding the state lock, so no other fix is writing.
+#[must_use]
 pub fn remove_stale_temps(dirs: &[PathBuf]) -> Vec<PathBuf> {
     let mut removed = Vec::new();
     let mut seen = std::collections::BTreeSet::new();

@@ -65,6 +65,7 @@ impl Out<'_> {
 /// `claude-auth-tui fix <fix-id> [--dry-run] [--yes] [--offline]`. export-key reads the key
 /// from `stdin` (one line), never from the command line; `validator` checks it live unless
 /// `--offline`.
+#[allow(clippy::needless_pass_by_value)] // options are built for one call, as clap gives them
 pub fn run_fix(
     env: &Environment,
     fix: FixId,

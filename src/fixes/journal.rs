@@ -13,6 +13,7 @@ use crate::env::Environment;
 use crate::files;
 use crate::ids::FixId;
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -207,19 +208,16 @@ pub(crate) fn update(
     let Some(index) = journal.entries.iter().position(|e| e.id == id) else {
         return Ok(None);
     };
-    let result = match status {
-        Some(status) => {
-            let entry = &mut journal.entries[index];
-            entry.status = status;
-            if status == EntryStatus::Undone {
-                entry.undone_at = Some(now_rfc3339());
-            }
-            Some(entry.clone())
+    let result = if let Some(status) = status {
+        let entry = &mut journal.entries[index];
+        entry.status = status;
+        if status == EntryStatus::Undone {
+            entry.undone_at = Some(now_rfc3339());
         }
-        None => {
-            journal.entries.remove(index);
-            None
-        }
+        Some(entry.clone())
+    } else {
+        journal.entries.remove(index);
+        None
     };
     save(env, &journal)?;
     Ok(result)
@@ -624,10 +622,11 @@ pub(crate) fn adopt_legacy(env: &Environment) -> Result<Option<String>, FixError
         env.display_path(&state)
     );
     if !left.is_empty() {
-        note.push_str(&format!(
+        let _ = write!(
+            note,
             " Left in place (a file of that name is already there): {}.",
             left.join(", ")
-        ));
+        );
     }
     Ok(Some(note))
 }

@@ -293,7 +293,7 @@ impl<'t> Scanner<'t> {
     }
 }
 
-/// The node at `path` (object keys only); the last member wins, as in serde_json.
+/// The node at `path` (object keys only); the last member wins, as in `serde_json`.
 fn node_at<'n>(root: &'n Node, path: &[String]) -> Option<&'n Node> {
     path.iter().try_fold(root, |node, key| match &node.kind {
         Kind::Object(members) => members

@@ -33,6 +33,7 @@ fn opener(env: &Environment) -> Option<(String, Vec<String>)> {
     Some((program.to_string(), args))
 }
 
+#[allow(clippy::unnecessary_wraps)] // every planner has this signature (fixes::plan)
 pub(crate) fn plan(env: &Environment, _input: &FixInput) -> Result<FixPlan, FixError> {
     let mut plan = FixPlan::new(
         FixId::OpenConsole,

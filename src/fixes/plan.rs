@@ -157,7 +157,9 @@ impl CommandSpec {
     pub fn display(&self) -> String {
         std::iter::once(self.program.as_str())
             .chain(self.args.iter().map(String::as_str))
-            .map(|w| shlex::try_quote(w).map_or_else(|_| w.to_string(), |q| q.into_owned()))
+            .map(|w| {
+                shlex::try_quote(w).map_or_else(|_| w.to_string(), std::borrow::Cow::into_owned)
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }

@@ -9,6 +9,7 @@ use crate::env::Environment;
 use crate::secret;
 use regex::Regex;
 use similar::{ChangeTag, TextDiff};
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// Renders the plan's changes, secrets masked.
@@ -22,17 +23,19 @@ pub fn preview(plan: &FixPlan, env: &Environment) -> String {
         out.push_str(&span_preview(span_edit, env));
     }
     if let Some(removal) = &plan.keychain {
-        out.push_str(&format!(
-            "Removes {} (its login is backed up first; undo puts it back)\n",
+        let _ = writeln!(
+            out,
+            "Removes {} (its login is backed up first; undo puts it back)",
             removal.item.describe()
-        ));
+        );
     }
     if let Some(command) = &plan.command {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "Runs: {}\n  {}\n",
             command.display(),
             command.explanation
-        ));
+        );
     }
     let mut known: Vec<String> = plan.secrets.clone();
     for edit in &plan.edits {
@@ -90,14 +93,15 @@ fn file_preview(edit: &FileEdit, env: &Environment) -> String {
                 .header(&old_name, &shown)
                 .to_string();
             if before.is_none() {
-                text.push_str(&format!(
-                    "(new file, permissions {:04o})\n",
+                let _ = writeln!(
+                    text,
+                    "(new file, permissions {:04o})",
                     edit.mode.unwrap_or(atomic::SECRET_MODE)
-                ));
+                );
             } else if let (Some(from), Some(to)) = (current_mode, edit.mode)
                 && from != to
             {
-                text.push_str(&format!("(permissions {from:04o} → {to:04o})\n"));
+                let _ = writeln!(text, "(permissions {from:04o} → {to:04o})");
             }
             text
         }

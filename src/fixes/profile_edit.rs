@@ -7,7 +7,7 @@ use crate::sources::profiles::{self, Assignment, ShellKind};
 use crate::sources::shell_syntax::{self, LineInfo};
 use std::path::{Path, PathBuf};
 
-/// Variables that hold a secret (ANTHROPIC_BASE_URL is tracked but is not one).
+/// Variables that hold a secret (`ANTHROPIC_BASE_URL` is tracked but is not one).
 pub const SECRET_VARS: &[&str] = &[
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_AUTH_TOKEN",

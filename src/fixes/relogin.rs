@@ -69,7 +69,7 @@ pub(crate) fn plan(env: &Environment, input: &FixInput) -> Result<FixPlan, FixEr
 }
 
 /// Where no browser can open: `claude setup-token` (it shows an address to open on any device
-/// and takes the code back), then the token it prints saved as CLAUDE_CODE_OAUTH_TOKEN in the
+/// and takes the code back), then the token it prints saved as `CLAUDE_CODE_OAUTH_TOKEN` in the
 /// shell profile, with export-key's profile rules (the line that sets it already is replaced).
 fn headless_plan(
     env: &Environment,

@@ -94,10 +94,7 @@ impl<R: Read> HashingReader<R> {
     pub fn finish(mut self) -> io::Result<(u64, String)> {
         io::copy(&mut self, &mut io::sink())?;
         let digest = self.hasher.finalize();
-        Ok((
-            self.len,
-            digest.iter().map(|b| format!("{b:02x}")).collect(),
-        ))
+        Ok((self.len, crate::secret::lower_hex(&digest)))
     }
 }
 

@@ -68,7 +68,7 @@ impl TrustStore {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreChoice {
     pub stores: Vec<TrustStore>,
-    /// "default", "CLAUDE_CODE_CERT_STORE=system", "NODE_OPTIONS=--use-system-ca".
+    /// "default", "`CLAUDE_CODE_CERT_STORE=system`", "NODE_OPTIONS=--use-system-ca".
     pub reason: String,
 }
 
@@ -125,7 +125,7 @@ pub fn cert_stores(env: &Environment) -> StoreChoice {
 #[derive(Clone, Debug, Default)]
 pub struct SystemStore {
     pub certs: Vec<CertificateDer<'static>>,
-    /// "SSL_CERT_FILE=/x (2 certificates)", "/etc/ssl/certs/ca-certificates.crt (146)".
+    /// "`SSL_CERT_FILE=/x` (2 certificates)", "/etc/ssl/certs/ca-certificates.crt (146)".
     pub sources: Vec<String>,
     /// What could not be read.
     pub problems: Vec<String>,
@@ -244,7 +244,7 @@ fn read_pem_file(path: &Path, limit: u64) -> Result<Vec<CertificateDer<'static>>
     match files::read_text_limited(path, limit) {
         FileRead::Text(t) => Ok(pem_certificates(t.text.as_bytes())),
         FileRead::Missing => Err("does not exist".to_string()),
-        FileRead::Problem(p) => Err(p.to_string()),
+        FileRead::Problem(p) => Err(p.clone()),
     }
 }
 
@@ -310,7 +310,7 @@ pub struct TrustVerdict {
 }
 
 impl TrustVerdict {
-    /// "trusted by the system store (SSL_CERT_FILE=…); refused by the bundled roots (UnknownIssuer)".
+    /// "trusted by the system store (`SSL_CERT_FILE`=…); refused by the bundled roots (`UnknownIssuer`)".
     #[must_use]
     pub fn describe(&self) -> String {
         let refused = self
@@ -563,7 +563,7 @@ impl ServerCertVerifier for StoreVerifier {
     }
 }
 
-/// "UnknownIssuer", "Expired", …: the rustls reason without its context.
+/// "`UnknownIssuer`", "Expired", …: the rustls reason without its context.
 fn short_reason(e: &rustls::Error) -> String {
     match e {
         rustls::Error::InvalidCertificate(c) => {

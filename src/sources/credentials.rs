@@ -136,7 +136,11 @@ pub fn parse(text: &str) -> CredentialsState {
     let text_field = |k: &str| section.get(k).and_then(Value::as_str).map(str::to_string);
     let expires_at_ms = section.get("expiresAt").and_then(|v| {
         v.as_i64()
-            .or_else(|| v.as_f64().map(|f| f as i64))
+            // JavaScript may write the milliseconds as a float; whole milliseconds are enough.
+            .or_else(|| {
+                #[allow(clippy::cast_possible_truncation)]
+                v.as_f64().map(|f| f as i64)
+            })
             .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
     });
     let scopes = section.get("scopes").map(|s| match s {

@@ -112,7 +112,7 @@ pub fn service_name(env: &Environment) -> String {
     }
     let normalized = ComposingNormalizerBorrowed::new_nfc().normalize(dir);
     let digest = Sha256::digest(normalized.as_bytes());
-    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let hex = crate::secret::lower_hex(&digest[..4]);
     format!("{BASE_SERVICE}-{hex}")
 }
 
@@ -269,7 +269,7 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
 /// Hex form of bytes, as `security add-generic-password -X` takes them.
 #[must_use]
 pub fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::secret::lower_hex(bytes)
 }
 
 #[cfg(test)]

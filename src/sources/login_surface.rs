@@ -10,7 +10,7 @@ pub struct LoginSurface {
     pub ssh: bool,
     pub wsl: bool,
     pub container: bool,
-    /// Linux (or another Unix) without DISPLAY or WAYLAND_DISPLAY.
+    /// Linux (or another Unix) without DISPLAY or `WAYLAND_DISPLAY`.
     pub no_display: bool,
 }
 

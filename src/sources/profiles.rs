@@ -85,11 +85,11 @@ impl Assignment {
     /// Why the line does not take effect, in plain words; `None` when it does.
     #[must_use]
     pub fn why_not_in_effect(&self) -> Option<String> {
-        if !self.at_startup {
-            Some(format!("is {}", self.place.describe()))
-        } else {
+        if self.at_startup {
             self.unset_later
                 .map(|line| format!("is unset again at line {line}"))
+        } else {
+            Some(format!("is {}", self.place.describe()))
         }
     }
 }
