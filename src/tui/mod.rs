@@ -9,6 +9,7 @@ pub mod app;
 pub mod clipboard;
 pub mod effect;
 pub mod fix_flow;
+pub mod fix_results;
 pub mod keys;
 pub mod modal;
 pub mod msg;

@@ -11,7 +11,7 @@ use crate::outcome::CheckOutcome;
 use crate::secret;
 use crate::tui::app::{App, Ending, Header};
 use crate::tui::effect::Effect;
-use crate::tui::fix_flow::CommandRun;
+use crate::tui::fix_results::CommandRun;
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
 use crate::tui::work::{self, CtxSlot, PlanSlot, View};

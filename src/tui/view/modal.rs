@@ -7,7 +7,7 @@ use crate::fixes;
 use crate::knowledge;
 use crate::outcome::Status;
 use crate::tui::app::App;
-use crate::tui::fix_flow::{PlanView, UndoView};
+use crate::tui::fix_results::{PlanView, UndoView};
 use crate::tui::keys;
 use crate::tui::modal::{Confirming, Explained, KeyInput, Message, Modal, Tone};
 use crate::tui::theme::Theme;
