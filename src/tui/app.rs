@@ -4,8 +4,14 @@ use crate::checks::{CheckCtx, PrimaryCause};
 use crate::ids::{CheckId, FixId};
 use crate::outcome::{CheckOutcome, Status};
 use crate::resolve::{Method, Provider};
+use crate::tui::effect::Effect;
 use crate::tui::modal::{Modal, Tone};
 use crate::tui::theme::Theme;
+use std::time::Duration;
+
+/// How often `Msg::Tick` comes while a spinner shows: the spinner's pace, and the unit of the
+/// elapsed time a running check shows.
+pub const TICK: Duration = Duration::from_millis(100);
 
 /// Spinner frames, advanced by `Msg::Tick` while a check runs.
 pub const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -29,7 +35,7 @@ pub struct CheckRow {
     pub state: CheckState,
     /// The run whose result this row waits for; other runs' results are stale.
     pub run_id: u64,
-    /// Spinner ticks (`runtime::TICK` apart) since this run of the check started: the
+    /// Spinner ticks (`TICK` apart) since this run of the check started: the
     /// elapsed time shown while it waits.
     pub ticks: u32,
 }
@@ -370,8 +376,10 @@ impl App {
         SPINNER[self.spinner % SPINNER.len()]
     }
 
-    /// Starts a new run of `checks`; returns its id.
-    pub(crate) fn begin_run(&mut self, checks: &[CheckId]) -> u64 {
+    /// Re-runs `checks` under a new run id (results of older runs for them become stale) and
+    /// returns the effect that runs them. The primary cause is worked out again over the
+    /// outcomes still standing.
+    pub(crate) fn run_checks(&mut self, checks: Vec<CheckId>) -> Effect {
         self.next_run += 1;
         let run_id = self.next_run;
         if CheckId::ALL.iter().all(|id| checks.contains(id)) {
@@ -387,7 +395,8 @@ impl App {
             row.run_id = run_id;
             row.ticks = 0;
         }
-        run_id
+        self.primary = crate::checks::primary_cause(&self.outcomes());
+        Effect::RunChecks { run_id, checks }
     }
 
     /// Accepts the header of run `run_id` when it is the newest run of every check (a partial

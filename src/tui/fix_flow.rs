@@ -8,45 +8,19 @@
 
 use crate::fixes::{self, FixError, FixInput};
 use crate::ids::{CheckId, FixId};
-use crate::outcome::{CheckOutcome, ProfileLineState, Status};
-use crate::tui::app::{App, AppliedFix, CheckState, StatusLine};
+use crate::outcome::{CheckOutcome, ProfileLineState};
+use crate::tui::app::{App, AppliedFix, StatusLine};
 use crate::tui::effect::Effect;
 use crate::tui::modal::{Confirm, Confirming, KeyInput, Message, Modal, SecretInput, Tone};
+use crate::tui::offers;
 
 // The results this flow consumes live with the messages that carry them; named here too, as
 // the flow's functions take them.
 pub use crate::tui::fix_results::{Applied, CommandRun, PlanView, UndoView, Undone};
 
-/// The fixes offered for a finished outcome: those of its worst finding (warn or fail), as the
-/// detail pane lists them. At most 9, one per digit.
-#[must_use]
-pub fn offered(outcome: &CheckOutcome) -> Vec<FixId> {
-    let Some(finding) = outcome
-        .worst_finding()
-        .filter(|f| f.severity >= Status::Warn)
-    else {
-        return Vec::new();
-    };
-    let fixes = if outcome.fixes.is_empty() {
-        crate::knowledge::cause(finding.cause).fixes.clone()
-    } else {
-        outcome.fixes.clone()
-    };
-    fixes.into_iter().take(9).collect()
-}
-
-/// The fixes offered for the selected check (none while it runs).
-#[must_use]
-pub fn selected_fixes(app: &App) -> Vec<FixId> {
-    match &app.selected_row().state {
-        CheckState::Done(outcome) => offered(outcome),
-        _ => Vec::new(),
-    }
-}
-
 /// `f`: one fix starts at once, several open the menu.
 pub fn open_fixes(app: &mut App) -> Vec<Effect> {
-    let fixes = selected_fixes(app);
+    let fixes = offers::selected_fixes(app);
     match fixes.as_slice() {
         [] => Vec::new(),
         [only] => start(app, *only),
@@ -65,7 +39,7 @@ pub fn open_fixes(app: &mut App) -> Vec<Effect> {
 pub fn pick(app: &mut App, n: usize) -> Vec<Effect> {
     let fixes = match &app.modal {
         Some(Modal::FixMenu { fixes, .. }) => fixes.clone(),
-        _ => selected_fixes(app),
+        _ => offers::selected_fixes(app),
     };
     match n.checked_sub(1).and_then(|i| fixes.get(i)) {
         Some(fix) => start(app, *fix),
@@ -389,7 +363,7 @@ pub fn applied(app: &mut App, op: u64, result: Result<Applied, FixError>) -> Vec
 /// touches is not always obvious (a dropped override can leave no credential at all), and the
 /// header, checklist and primary cause must describe the same reading of the setup.
 fn rerun_everything(app: &mut App) -> Vec<Effect> {
-    crate::tui::update::run(app, CheckId::ALL.to_vec())
+    vec![app.run_checks(CheckId::ALL.to_vec())]
 }
 
 /// "changed ~/.bashrc; removed ~/.claude/credentials.json": one verb per file.
@@ -545,7 +519,7 @@ pub fn copy(app: &mut App) -> Vec<Effect> {
             status.copied = true;
             vec![Effect::Copy(status.copy.clone().unwrap_or_default())]
         }
-        _ => match crate::tui::view::detail::commands(app) {
+        _ => match offers::commands_to_copy(app) {
             Some(commands) => {
                 let n = commands.lines().count();
                 let what = if n == 1 {

@@ -2,8 +2,8 @@
 //! so what the bar shows is exactly what works right now.
 
 use crate::tui::app::{App, Focus};
-use crate::tui::fix_flow;
-use crate::tui::modal::Modal;
+use crate::tui::modal::{Confirming, Modal};
+use crate::tui::offers;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// What a key does. `update` applies it.
@@ -155,7 +155,7 @@ fn can_rerun_selected(app: &App) -> bool {
 }
 
 fn has_fixes(app: &App) -> bool {
-    browsing(app) && !fix_flow::selected_fixes(app).is_empty()
+    browsing(app) && !offers::selected_fixes(app).is_empty()
 }
 
 fn menu_open(app: &App) -> bool {
@@ -202,13 +202,13 @@ fn can_copy(app: &App) -> bool {
     match &app.modal {
         Some(Modal::Message(m)) => m.copy.is_some(),
         Some(Modal::Confirm(c)) => {
-            matches!(&c.what, crate::tui::modal::Confirming::Fix(v) if v.url.is_some())
+            matches!(&c.what, Confirming::Fix(v) if v.url.is_some())
         }
         Some(_) => false,
         None => {
             !app.show_help
                 && (app.status.as_ref().is_some_and(|s| s.copy.is_some())
-                    || crate::tui::view::detail::commands(app).is_some())
+                    || offers::commands_to_copy(app).is_some())
         }
     }
 }

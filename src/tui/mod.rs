@@ -13,6 +13,7 @@ pub mod fix_results;
 pub mod keys;
 pub mod modal;
 pub mod msg;
+pub mod offers;
 pub mod paste;
 pub mod runtime;
 pub mod summary;

@@ -9,7 +9,7 @@ use crate::fixes::CommandSpec;
 use crate::ids::CheckId;
 use crate::outcome::CheckOutcome;
 use crate::secret;
-use crate::tui::app::{App, Ending, Header};
+use crate::tui::app::{App, Ending, Header, TICK};
 use crate::tui::effect::Effect;
 use crate::tui::fix_results::CommandRun;
 use crate::tui::msg::Msg;
@@ -23,12 +23,8 @@ use ratatui::DefaultTerminal;
 use std::collections::VecDeque;
 use std::io::Write as _;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
-
-/// How often the spinner turns.
-pub const TICK: Duration = Duration::from_millis(100);
 
 /// What the effects work on: the environment (this shell's, or a new terminal's after a fix),
 /// the plan waiting for confirmation, the latest run's context.

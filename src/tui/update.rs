@@ -18,7 +18,7 @@ const WHEEL_LINES: u16 = 3;
 /// Applies one message; returns what the runtime must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Started => run(app, CheckId::ALL.to_vec()),
+        Msg::Started => vec![app.run_checks(CheckId::ALL.to_vec())],
         Msg::Key(ev) => {
             if ev.kind == KeyEventKind::Release {
                 return Vec::new();
@@ -126,8 +126,8 @@ fn apply_key(app: &mut App, action: Action, ev: Option<&KeyEvent>) -> Vec<Effect
             select(app, (app.selected + 1).min(app.rows.len() - 1));
             Vec::new()
         }
-        Action::Rerun => run(app, vec![app.selected_id()]),
-        Action::RerunAll => run(app, CheckId::ALL.to_vec()),
+        Action::Rerun => vec![app.run_checks(vec![app.selected_id()])],
+        Action::RerunAll => vec![app.run_checks(CheckId::ALL.to_vec())],
         Action::ScrollUp => {
             let page = page(app);
             scroll_by(app, -i32::from(page));
@@ -237,13 +237,6 @@ pub fn quit(app: &mut App, ending: Ending) -> Vec<Effect> {
     app.quitting = true;
     app.ending = ending;
     vec![Effect::Quit]
-}
-
-/// Re-runs `checks` under a new run id; results of older runs for them become stale.
-pub(crate) fn run(app: &mut App, checks: Vec<CheckId>) -> Vec<Effect> {
-    let run_id = app.begin_run(&checks);
-    app.primary = checks::primary_cause(&app.outcomes());
-    vec![Effect::RunChecks { run_id, checks }]
 }
 
 /// A selection made by the user: it sticks.

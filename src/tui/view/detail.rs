@@ -5,7 +5,7 @@ use crate::fixes;
 use crate::knowledge;
 use crate::outcome::{CheckOutcome, Status};
 use crate::tui::app::{App, CheckState};
-use crate::tui::fix_flow;
+use crate::tui::offers::{self, is_prose};
 use crate::tui::view::{app_layout, wrap::wrap};
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
@@ -113,28 +113,6 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-/// A line of "Check it yourself" that tells rather than runs ("Check the balance at …").
-#[must_use]
-pub fn is_prose(item: &str) -> bool {
-    item.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-}
-
-/// The commands of the selected check's "Check it yourself", one a line: what `c` copies.
-#[must_use]
-pub fn commands(app: &App) -> Option<String> {
-    let outcome = app.selected_row().outcome()?;
-    let finding = outcome
-        .worst_finding()
-        .filter(|f| f.severity >= Status::Warn)?;
-    let commands: Vec<&str> = knowledge::cause(finding.cause)
-        .verify
-        .iter()
-        .map(String::as_str)
-        .filter(|c| !is_prose(c))
-        .collect();
-    (!commands.is_empty()).then(|| commands.join("\n"))
-}
-
 /// `text` within `width` columns, with `…` where it was cut.
 fn clip(text: &str, width: usize) -> (String, bool) {
     use unicode_width::UnicodeWidthChar;
@@ -160,7 +138,7 @@ fn clip(text: &str, width: usize) -> (String, bool) {
 #[must_use]
 pub fn waiting_for(app: &App, row: &crate::tui::app::CheckRow) -> String {
     let tenths = u64::from(row.ticks)
-        * u64::try_from(crate::tui::runtime::TICK.as_millis()).unwrap_or(100)
+        * u64::try_from(crate::tui::app::TICK.as_millis()).unwrap_or(100)
         / 100;
     let elapsed = format!("{}.{} s", tenths / 10, tenths % 10);
     match (row.id, &app.header) {
@@ -275,7 +253,7 @@ fn outcome_lines(
             };
             out.extend(wrap(&[Span::styled(hint, theme.dim())], width, 0));
         }
-        let fixes = fix_flow::offered(outcome);
+        let fixes = offers::fixes_for(outcome);
         if !fixes.is_empty() {
             heading(app, &mut out, "Fixes");
             for (i, fix) in fixes.iter().enumerate() {
