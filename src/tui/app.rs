@@ -1,12 +1,16 @@
-//! The wizard's state. Plain data: `update` changes it, `view` reads it.
+//! The wizard's state. Plain data: `update` changes it, `view` reads it (and records the
+//! geometry it drew, which the keys read).
 
 use crate::checks::{CheckCtx, PrimaryCause};
 use crate::ids::{CheckId, FixId};
 use crate::outcome::{CheckOutcome, Status};
 use crate::resolve::{Method, Provider};
 use crate::tui::effect::Effect;
+use crate::tui::geometry::Geometry;
 use crate::tui::modal::{Modal, Tone};
 use crate::tui::theme::Theme;
+use ratatui::layout::Rect;
+use std::cell::Cell;
 use std::time::Duration;
 
 /// How often `Msg::Tick` comes while a spinner shows: the spinner's pace, and the unit of the
@@ -255,6 +259,9 @@ pub struct App {
     /// Whether the undo journal has a fix to take back (from this session or before it).
     pub can_undo: bool,
     next_op: u64,
+    /// The screen as last drawn or measured. A `Cell`: the view records it while it only
+    /// borrows the state.
+    geometry: Cell<Geometry>,
 }
 
 impl Default for App {
@@ -300,6 +307,7 @@ impl App {
             applied: Vec::new(),
             can_undo: false,
             next_op: 0,
+            geometry: Cell::new(Geometry::default()),
         }
     }
 
@@ -352,6 +360,23 @@ impl App {
     #[must_use]
     pub fn is_animating(&self) -> bool {
         self.any_running() || self.modal.as_ref().is_some_and(Modal::is_waiting)
+    }
+
+    /// The terminal, at the size `update` last heard of.
+    #[must_use]
+    pub fn screen(&self) -> Rect {
+        Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
+    /// Where the checklist's rows are and how far things scroll, as last drawn or measured.
+    #[must_use]
+    pub fn geometry(&self) -> Geometry {
+        self.geometry.get()
+    }
+
+    /// Records the geometry of the screen (`view::measure` works it out).
+    pub fn record_geometry(&self, geometry: Geometry) {
+        self.geometry.set(geometry);
     }
 
     /// Whether key presses go to a text input.

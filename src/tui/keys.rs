@@ -1,5 +1,6 @@
 //! The single key table: it dispatches keys, builds the action bar and fills the help overlay,
-//! so what the bar shows is exactly what works right now.
+//! so what the bar shows is exactly what works right now. Whether something scrolls comes from
+//! the geometry the view recorded: the table never lays out text itself.
 
 use crate::tui::app::{App, Focus};
 use crate::tui::modal::{Confirming, Modal};
@@ -190,12 +191,21 @@ fn cancellable(app: &App) -> bool {
     )
 }
 
-fn dialog_scrolls(app: &App) -> bool {
-    !app.show_help && crate::tui::view::modal::max_scroll(app) > 0
+/// A dialog whose text can scroll (a plan, a message, the verdict on a pasted error): the
+/// arrows move it a line, and stop at its ends (while it fits, they do nothing). Decided by the
+/// kind of dialog, not its length, so it holds for a dialog not drawn yet.
+fn dialog_scrollable(app: &App) -> bool {
+    !app.show_help && app.modal.as_ref().is_some_and(|m| m.scroll().is_some())
 }
 
+/// The dialog's text is longer than the dialog, as last drawn.
+fn dialog_overflows(app: &App) -> bool {
+    !app.show_help && app.geometry().dialog.max_scroll > 0
+}
+
+/// The detail pane or the dialog has more than it shows: PgUp/PgDn are offered.
 fn can_scroll(app: &App) -> bool {
-    (browsing(app) && crate::tui::view::detail::max_scroll(app) > 0) || dialog_scrolls(app)
+    (browsing(app) && app.geometry().detail.max_scroll > 0) || dialog_overflows(app)
 }
 
 fn can_copy(app: &App) -> bool {
@@ -357,7 +367,7 @@ pub static BINDINGS: &[Binding] = &[
         bar: None,
         priority: 1,
         in_help: false,
-        when: dialog_scrolls,
+        when: dialog_scrollable,
         action: Action::LineUp,
     },
     Binding {
@@ -367,7 +377,7 @@ pub static BINDINGS: &[Binding] = &[
         bar: None,
         priority: 1,
         in_help: false,
-        when: dialog_scrolls,
+        when: dialog_scrollable,
         action: Action::LineDown,
     },
     // The main screen.

@@ -10,6 +10,7 @@ pub mod clipboard;
 pub mod effect;
 pub mod fix_flow;
 pub mod fix_results;
+pub mod geometry;
 pub mod keys;
 pub mod modal;
 pub mod msg;

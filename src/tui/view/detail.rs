@@ -5,6 +5,7 @@ use crate::fixes;
 use crate::knowledge;
 use crate::outcome::{CheckOutcome, Status};
 use crate::tui::app::{App, CheckState};
+use crate::tui::geometry::Scrolling;
 use crate::tui::offers::{self, is_prose};
 use crate::tui::view::{app_layout, wrap::wrap};
 use ratatui::Frame;
@@ -29,21 +30,22 @@ fn inner(area: Rect) -> Rect {
     area.inner(Margin::new(2, 1))
 }
 
-/// Rows of text the detail pane shows at once (0 when the terminal is too small).
+/// The rows a detail pane of `area` shows at once, and how far its text scrolls.
 #[must_use]
-pub fn viewport_height(app: &App) -> u16 {
-    app_layout(app).map_or(0, |a| inner(a.detail).height)
+pub fn scrolling(app: &App, area: Rect) -> Scrolling {
+    let inner = inner(area);
+    let total = lines(app, inner.width).len();
+    Scrolling {
+        height: inner.height,
+        max_scroll: u16::try_from(total.saturating_sub(usize::from(inner.height)))
+            .unwrap_or(u16::MAX),
+    }
 }
 
-/// How far the detail pane can scroll in the current layout.
+/// How far the detail pane can scroll at the size `update` last heard of.
 #[must_use]
 pub fn max_scroll(app: &App) -> u16 {
-    let Some(areas) = app_layout(app) else {
-        return 0;
-    };
-    let inner = inner(areas.detail);
-    let total = lines(app, inner.width).len();
-    u16::try_from(total.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
+    app_layout(app).map_or(0, |a| scrolling(app, a.detail).max_scroll)
 }
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {

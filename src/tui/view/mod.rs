@@ -1,5 +1,6 @@
-//! Drawing: `view(&App, &mut Frame)` reads the state and never changes it. The layout is a pure
-//! function of the terminal size, shared with `update` (clicks, scrolling).
+//! Drawing: `view(&App, &mut Frame)` reads the state and changes nothing in it but the geometry
+//! it records (where the checklist's rows are, how far things scroll), which the keys read. The
+//! layout is a pure function of the terminal size, which `update` measures with too.
 
 pub mod action_bar;
 pub mod checklist;
@@ -13,6 +14,7 @@ pub mod too_small;
 pub mod wrap;
 
 use crate::tui::app::App;
+use crate::tui::geometry::{Geometry, Scrolling};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -84,12 +86,26 @@ pub fn layout_for(app: &App, area: Rect) -> Option<Areas> {
 /// The layout for the size `update` last heard of.
 #[must_use]
 pub fn app_layout(app: &App) -> Option<Areas> {
-    layout_for(app, Rect::new(0, 0, app.size.0, app.size.1))
+    layout_for(app, app.screen())
+}
+
+/// What a screen of `area` shows of this state, as keys, clicks and scrolling need it.
+#[must_use]
+pub fn measure(app: &App, area: Rect) -> Geometry {
+    let panes = layout_for(app, area);
+    Geometry {
+        checklist_rows: panes.map_or_else(Rect::default, |p| checklist::rows_area(p.checklist)),
+        detail: panes.map_or_else(Scrolling::default, |p| detail::scrolling(app, p.detail)),
+        dialog: modal::scrolling(app, area),
+    }
 }
 
 /// Draws the whole wizard.
 pub fn view(app: &App, frame: &mut Frame<'_>) {
     let area = frame.area();
+    // First: the action bar and the dialog's key hint ask the key table what works now, and it
+    // reads the geometry.
+    app.record_geometry(measure(app, area));
     let Some(areas) = layout_for(app, area) else {
         too_small::render(app, frame, area);
         return;
