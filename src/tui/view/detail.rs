@@ -7,7 +7,10 @@ use crate::outcome::{CheckOutcome, Status};
 use crate::tui::app::{App, CheckState};
 use crate::tui::geometry::Scrolling;
 use crate::tui::offers::{self, is_prose};
-use crate::tui::view::{app_layout, wrap::wrap};
+use crate::tui::view::fit::fit;
+use crate::tui::view::layout::app_layout;
+use crate::tui::view::scrolled::scrolled_text;
+use crate::tui::view::wrap::wrap;
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
@@ -58,7 +61,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         .title(Span::styled(
             format!(
                 " {} ",
-                super::fit::fit(row.id.title(), usize::from(area.width.saturating_sub(4)))
+                fit(row.id.title(), usize::from(area.width.saturating_sub(4)))
             ),
             theme.title(),
         ))
@@ -67,7 +70,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         );
     let inner = inner(area);
     let content = lines(app, inner.width);
-    super::scrolled_text(
+    scrolled_text(
         frame,
         area,
         inner.height,

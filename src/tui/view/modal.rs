@@ -12,6 +12,7 @@ use crate::tui::geometry::Scrolling;
 use crate::tui::keys;
 use crate::tui::modal::{Confirming, Explained, KeyInput, Message, Modal, Tone};
 use crate::tui::theme::Theme;
+use crate::tui::view::scrolled::scrolled_text;
 use crate::tui::view::wrap::wrap;
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
@@ -193,7 +194,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
         _ => {
             let lines = content(app, modal, inner.width);
-            super::scrolled_text(
+            scrolled_text(
                 frame,
                 popup,
                 inner.height,
