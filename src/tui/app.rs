@@ -1,11 +1,21 @@
-//! The wizard's state. Plain data: `update` changes it, `view` reads it.
+//! The wizard's state. Plain data: `update` changes it, `view` reads it (and records the
+//! geometry it drew, which the keys read).
 
 use crate::checks::{CheckCtx, PrimaryCause};
 use crate::ids::{CheckId, FixId};
 use crate::outcome::{CheckOutcome, Status};
 use crate::resolve::{Method, Provider};
+use crate::tui::effect::Effect;
+use crate::tui::geometry::Geometry;
 use crate::tui::modal::{Modal, Tone};
 use crate::tui::theme::Theme;
+use ratatui::layout::Rect;
+use std::cell::Cell;
+use std::time::Duration;
+
+/// How often `Msg::Tick` comes while a spinner shows: the spinner's pace, and the unit of the
+/// elapsed time a running check shows.
+pub const TICK: Duration = Duration::from_millis(100);
 
 /// Spinner frames, advanced by `Msg::Tick` while a check runs.
 pub const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -29,7 +39,7 @@ pub struct CheckRow {
     pub state: CheckState,
     /// The run whose result this row waits for; other runs' results are stale.
     pub run_id: u64,
-    /// Spinner ticks (`runtime::TICK` apart) since this run of the check started: the
+    /// Spinner ticks (`TICK` apart) since this run of the check started: the
     /// elapsed time shown while it waits.
     pub ticks: u32,
 }
@@ -247,6 +257,9 @@ pub struct App {
     /// Whether the undo journal has a fix to take back (from this session or before it).
     pub can_undo: bool,
     next_op: u64,
+    /// The screen as last drawn or measured. A `Cell`: the view records it while it only
+    /// borrows the state.
+    geometry: Cell<Geometry>,
 }
 
 impl Default for App {
@@ -292,6 +305,7 @@ impl App {
             applied: Vec::new(),
             can_undo: false,
             next_op: 0,
+            geometry: Cell::new(Geometry::default()),
         }
     }
 
@@ -346,6 +360,23 @@ impl App {
         self.any_running() || self.modal.as_ref().is_some_and(Modal::is_waiting)
     }
 
+    /// The terminal, at the size `update` last heard of.
+    #[must_use]
+    pub fn screen(&self) -> Rect {
+        Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
+    /// Where the checklist's rows are and how far things scroll, as last drawn or measured.
+    #[must_use]
+    pub fn geometry(&self) -> Geometry {
+        self.geometry.get()
+    }
+
+    /// Records the geometry of the screen (`view::measure` works it out).
+    pub fn record_geometry(&self, geometry: Geometry) {
+        self.geometry.set(geometry);
+    }
+
     /// Whether key presses go to a text input.
     #[must_use]
     pub fn is_typing(&self) -> bool {
@@ -368,8 +399,10 @@ impl App {
         SPINNER[self.spinner % SPINNER.len()]
     }
 
-    /// Starts a new run of `checks`; returns its id.
-    pub(crate) fn begin_run(&mut self, checks: &[CheckId]) -> u64 {
+    /// Re-runs `checks` under a new run id (results of older runs for them become stale) and
+    /// returns the effect that runs them. The primary cause is worked out again over the
+    /// outcomes still standing.
+    pub(crate) fn run_checks(&mut self, checks: Vec<CheckId>) -> Effect {
         self.next_run += 1;
         let run_id = self.next_run;
         if CheckId::ALL.iter().all(|id| checks.contains(id)) {
@@ -385,7 +418,8 @@ impl App {
             row.run_id = run_id;
             row.ticks = 0;
         }
-        run_id
+        self.primary = crate::checks::primary_cause(&self.outcomes());
+        Effect::RunChecks { run_id, checks }
     }
 
     /// Accepts the header of run `run_id` when it is the newest run of every check (a partial

@@ -8,120 +8,19 @@
 
 use crate::fixes::{self, FixError, FixInput};
 use crate::ids::{CheckId, FixId};
-use crate::outcome::{CheckOutcome, ProfileLineState, Status};
-use crate::tui::app::{App, AppliedFix, CheckState, StatusLine};
+use crate::outcome::{CheckOutcome, ProfileLineState};
+use crate::tui::app::{App, AppliedFix, StatusLine};
 use crate::tui::effect::Effect;
 use crate::tui::modal::{Confirm, Confirming, KeyInput, Message, Modal, SecretInput, Tone};
+use crate::tui::offers;
 
-/// A plan as the wizard shows it: texts scrubbed of every secret, no file contents.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlanView {
-    pub fix: FixId,
-    pub summary: String,
-    /// The diff of each file, or the command it runs (secrets masked).
-    pub preview: String,
-    pub notes: Vec<String>,
-    /// The command line it runs, as a user would type it.
-    pub command: Option<String>,
-    /// The command needs the terminal (the wizard steps aside while it runs).
-    pub interactive: bool,
-    /// The files it changes, `~`-relative.
-    pub files: Vec<String>,
-    /// What the live check of a new key said.
-    pub key_check: Option<String>,
-    /// A page to open by hand when nothing here can open it (open-console), or the command
-    /// that loads a profile (`source ~/.bashrc`): what `c` copies.
-    pub url: Option<String>,
-    /// Confirming changes no file: the checks run again as a new terminal will see the setup
-    /// (a key a profile already exports, which this shell has not read).
-    pub view_only: bool,
-}
-
-impl PlanView {
-    /// A plan that only tells what to do (no file, no command, nothing to look at anew).
-    #[must_use]
-    pub fn changes_nothing(&self) -> bool {
-        self.files.is_empty() && self.command.is_none() && !self.view_only
-    }
-}
-
-/// The fix `undo` would take back, as the confirm screen shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UndoView {
-    pub entry_id: String,
-    pub fix: FixId,
-    /// When it was applied (RFC 3339).
-    pub time: String,
-    /// One line per file: what happens to it.
-    pub restores: Vec<String>,
-}
-
-/// How a command a fix ran ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommandRun {
-    pub display: String,
-    /// `Ok("exit status: 0")`, or why it could not start.
-    pub result: Result<String, String>,
-    pub success: bool,
-}
-
-/// A fix that was applied.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Applied {
-    pub fix: FixId,
-    /// The undo journal entry; empty when no file changed.
-    pub entry_id: String,
-    pub files: Vec<String>,
-    pub backup_dir: Option<String>,
-    pub command: Option<CommandRun>,
-    /// The command that loads the change into a shell that is already open.
-    pub reload: Option<String>,
-    /// The page it opened (open-console).
-    pub url: Option<String>,
-    /// What the checks look at from now on ("as a new terminal will see it"), if not this shell.
-    pub view_label: Option<String>,
-}
-
-/// An undo that was done.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Undone {
-    pub entry_id: String,
-    pub fix: FixId,
-    pub restored: Vec<String>,
-    pub unchanged: Vec<String>,
-    pub view_label: Option<String>,
-}
-
-/// The fixes offered for a finished outcome: those of its worst finding (warn or fail), as the
-/// detail pane lists them. At most 9, one per digit.
-#[must_use]
-pub fn offered(outcome: &CheckOutcome) -> Vec<FixId> {
-    let Some(finding) = outcome
-        .worst_finding()
-        .filter(|f| f.severity >= Status::Warn)
-    else {
-        return Vec::new();
-    };
-    let fixes = if outcome.fixes.is_empty() {
-        crate::knowledge::cause(finding.cause).fixes.clone()
-    } else {
-        outcome.fixes.clone()
-    };
-    fixes.into_iter().take(9).collect()
-}
-
-/// The fixes offered for the selected check (none while it runs).
-#[must_use]
-pub fn selected_fixes(app: &App) -> Vec<FixId> {
-    match &app.selected_row().state {
-        CheckState::Done(outcome) => offered(outcome),
-        _ => Vec::new(),
-    }
-}
+// The results this flow consumes live with the messages that carry them; named here too, as
+// the flow's functions take them.
+pub use crate::tui::fix_results::{Applied, CommandRun, PlanView, UndoView, Undone};
 
 /// `f`: one fix starts at once, several open the menu.
 pub fn open_fixes(app: &mut App) -> Vec<Effect> {
-    let fixes = selected_fixes(app);
+    let fixes = offers::selected_fixes(app);
     match fixes.as_slice() {
         [] => Vec::new(),
         [only] => start(app, *only),
@@ -140,7 +39,7 @@ pub fn open_fixes(app: &mut App) -> Vec<Effect> {
 pub fn pick(app: &mut App, n: usize) -> Vec<Effect> {
     let fixes = match &app.modal {
         Some(Modal::FixMenu { fixes, .. }) => fixes.clone(),
-        _ => selected_fixes(app),
+        _ => offers::selected_fixes(app),
     };
     match n.checked_sub(1).and_then(|i| fixes.get(i)) {
         Some(fix) => start(app, *fix),
@@ -464,7 +363,7 @@ pub fn applied(app: &mut App, op: u64, result: Result<Applied, FixError>) -> Vec
 /// touches is not always obvious (a dropped override can leave no credential at all), and the
 /// header, checklist and primary cause must describe the same reading of the setup.
 fn rerun_everything(app: &mut App) -> Vec<Effect> {
-    crate::tui::update::run(app, CheckId::ALL.to_vec())
+    vec![app.run_checks(CheckId::ALL.to_vec())]
 }
 
 /// "changed ~/.bashrc; removed ~/.claude/credentials.json": one verb per file.
@@ -620,7 +519,7 @@ pub fn copy(app: &mut App) -> Vec<Effect> {
             status.copied = true;
             vec![Effect::Copy(status.copy.clone().unwrap_or_default())]
         }
-        _ => match crate::tui::view::detail::commands(app) {
+        _ => match offers::commands_to_copy(app) {
             Some(commands) => {
                 let n = commands.lines().count();
                 let what = if n == 1 {

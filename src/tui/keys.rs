@@ -1,9 +1,10 @@
 //! The single key table: it dispatches keys, builds the action bar and fills the help overlay,
-//! so what the bar shows is exactly what works right now.
+//! so what the bar shows is exactly what works right now. Whether something scrolls comes from
+//! the geometry the view recorded: the table never lays out text itself.
 
 use crate::tui::app::{App, Focus};
-use crate::tui::fix_flow;
-use crate::tui::modal::Modal;
+use crate::tui::modal::{Confirming, Modal};
+use crate::tui::offers;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// What a key does. `update` applies it.
@@ -155,7 +156,7 @@ fn can_rerun_selected(app: &App) -> bool {
 }
 
 fn has_fixes(app: &App) -> bool {
-    browsing(app) && !fix_flow::selected_fixes(app).is_empty()
+    browsing(app) && !offers::selected_fixes(app).is_empty()
 }
 
 fn menu_open(app: &App) -> bool {
@@ -190,25 +191,34 @@ fn cancellable(app: &App) -> bool {
     )
 }
 
-fn dialog_scrolls(app: &App) -> bool {
-    !app.show_help && crate::tui::view::modal::max_scroll(app) > 0
+/// A dialog whose text can scroll (a plan, a message, the verdict on a pasted error): the
+/// arrows move it a line, and stop at its ends (while it fits, they do nothing). Decided by the
+/// kind of dialog, not its length, so it holds for a dialog not drawn yet.
+fn dialog_scrollable(app: &App) -> bool {
+    !app.show_help && app.modal.as_ref().is_some_and(|m| m.scroll().is_some())
 }
 
+/// The dialog's text is longer than the dialog, as last drawn.
+fn dialog_overflows(app: &App) -> bool {
+    !app.show_help && app.geometry().dialog.max_scroll > 0
+}
+
+/// The detail pane or the dialog has more than it shows: PgUp/PgDn are offered.
 fn can_scroll(app: &App) -> bool {
-    (browsing(app) && crate::tui::view::detail::max_scroll(app) > 0) || dialog_scrolls(app)
+    (browsing(app) && app.geometry().detail.max_scroll > 0) || dialog_overflows(app)
 }
 
 fn can_copy(app: &App) -> bool {
     match &app.modal {
         Some(Modal::Message(m)) => m.copy.is_some(),
         Some(Modal::Confirm(c)) => {
-            matches!(&c.what, crate::tui::modal::Confirming::Fix(v) if v.url.is_some())
+            matches!(&c.what, Confirming::Fix(v) if v.url.is_some())
         }
         Some(_) => false,
         None => {
             !app.show_help
                 && (app.status.as_ref().is_some_and(|s| s.copy.is_some())
-                    || crate::tui::view::detail::commands(app).is_some())
+                    || offers::commands_to_copy(app).is_some())
         }
     }
 }
@@ -357,7 +367,7 @@ pub static BINDINGS: &[Binding] = &[
         bar: None,
         priority: 1,
         in_help: false,
-        when: dialog_scrolls,
+        when: dialog_scrollable,
         action: Action::LineUp,
     },
     Binding {
@@ -367,7 +377,7 @@ pub static BINDINGS: &[Binding] = &[
         bar: None,
         priority: 1,
         in_help: false,
-        when: dialog_scrolls,
+        when: dialog_scrollable,
         action: Action::LineDown,
     },
     // The main screen.

@@ -2,16 +2,25 @@
 //! selected one, and an action bar generated from the same key table that dispatches keys.
 //!
 //! Elm-style: [`app::App`] is the state, [`update::update`] turns a [`msg::Msg`] into state
-//! changes plus [`effect::Effect`]s without any I/O, [`view::view`] only reads the state, and
-//! [`runtime`] owns the terminal, the event stream and the spawned checks.
+//! changes plus [`effect::Effect`]s without any I/O, [`view::view`] only reads the state (and
+//! records the geometry it drew, which the key table reads), and [`runtime`] owns the terminal,
+//! the event stream and the spawned checks.
+//!
+//! Imports point one way: the runtime uses `update` and `view`; `update` uses the flows
+//! (`fix_flow`, `paste`), `keys` and `view::measure`; `view` uses `keys` for the action bar; all
+//! of them use the state (`app`, `modal`, `offers`) and the data it carries (`msg`,
+//! `fix_results`, `effect`, `geometry`), none of which imports a flow, the keys or the view.
 
 pub mod app;
 pub mod clipboard;
 pub mod effect;
 pub mod fix_flow;
+pub mod fix_results;
+pub mod geometry;
 pub mod keys;
 pub mod modal;
 pub mod msg;
+pub mod offers;
 pub mod paste;
 pub mod runtime;
 pub mod summary;

@@ -7,7 +7,7 @@
 use crate::classify::Classification;
 use crate::ids::{CheckId, FixId};
 use crate::secret;
-use crate::tui::fix_flow::{PlanView, UndoView};
+use crate::tui::fix_results::{PlanView, UndoView};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 use std::fmt;

@@ -3,7 +3,7 @@
 use crate::fixes::FixError;
 use crate::outcome::CheckOutcome;
 use crate::tui::app::Header;
-use crate::tui::fix_flow::{Applied, PlanView, UndoView, Undone};
+use crate::tui::fix_results::{Applied, PlanView, UndoView, Undone};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::fmt;
 

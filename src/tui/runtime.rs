@@ -10,9 +10,9 @@ use crate::ids::CheckId;
 use crate::outcome::CheckOutcome;
 use crate::secret;
 use crate::secrets::Secrets;
-use crate::tui::app::{App, Ending, Header};
+use crate::tui::app::{App, Ending, Header, TICK};
 use crate::tui::effect::Effect;
-use crate::tui::fix_flow::CommandRun;
+use crate::tui::fix_results::CommandRun;
 use crate::tui::msg::Msg;
 use crate::tui::theme::Theme;
 use crate::tui::work::{self, CtxSlot, PlanSlot, View};
@@ -24,12 +24,8 @@ use ratatui::DefaultTerminal;
 use std::collections::VecDeque;
 use std::io::Write as _;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
-
-/// How often the spinner turns.
-pub const TICK: Duration = Duration::from_millis(100);
 
 /// What the effects work on: the environment (this shell's, or a new terminal's after a fix),
 /// the plan waiting for confirmation, the latest run's context.

@@ -1,5 +1,6 @@
-//! The state machine: `update(&mut App, Msg) -> Vec<Effect>`. No I/O, no clock; every
-//! layout-dependent decision uses the same pure layout functions as the view.
+//! The state machine: `update(&mut App, Msg) -> Vec<Effect>`. No I/O, no clock. Keys, clicks
+//! and scrolling act on the geometry in the state, which `update` measures with the view's pure
+//! layout functions whenever the state may have changed since the view last drew it.
 
 use crate::checks;
 use crate::ids::CheckId;
@@ -17,8 +18,23 @@ const WHEEL_LINES: u16 = 3;
 
 /// Applies one message; returns what the runtime must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    // The state may have changed since the view last drew it (or it was never drawn): keys act on
+    // the screen this state shows.
+    measure(app);
+    let effects = handle(app, msg);
+    // What the key table reads until the next frame is drawn.
+    measure(app);
+    effects
+}
+
+/// Records the geometry of the screen at the size `update` last heard of.
+fn measure(app: &App) {
+    app.record_geometry(view::measure(app, app.screen()));
+}
+
+fn handle(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Started => run(app, CheckId::ALL.to_vec()),
+        Msg::Started => vec![app.run_checks(CheckId::ALL.to_vec())],
         Msg::Key(ev) => {
             if ev.kind == KeyEventKind::Release {
                 return Vec::new();
@@ -126,8 +142,8 @@ fn apply_key(app: &mut App, action: Action, ev: Option<&KeyEvent>) -> Vec<Effect
             select(app, (app.selected + 1).min(app.rows.len() - 1));
             Vec::new()
         }
-        Action::Rerun => run(app, vec![app.selected_id()]),
-        Action::RerunAll => run(app, CheckId::ALL.to_vec()),
+        Action::Rerun => vec![app.run_checks(vec![app.selected_id()])],
+        Action::RerunAll => vec![app.run_checks(CheckId::ALL.to_vec())],
         Action::ScrollUp => {
             let page = page(app);
             scroll_by(app, -i32::from(page));
@@ -239,13 +255,6 @@ pub fn quit(app: &mut App, ending: Ending) -> Vec<Effect> {
     vec![Effect::Quit]
 }
 
-/// Re-runs `checks` under a new run id; results of older runs for them become stale.
-pub(crate) fn run(app: &mut App, checks: Vec<CheckId>) -> Vec<Effect> {
-    let run_id = app.begin_run(&checks);
-    app.primary = checks::primary_cause(&app.outcomes());
-    vec![Effect::RunChecks { run_id, checks }]
-}
-
 /// A selection made by the user: it sticks.
 fn select(app: &mut App, index: usize) {
     app.manual_selection = true;
@@ -281,22 +290,22 @@ fn auto_select(app: &mut App) {
 
 /// A page of whatever scrolls: the dialog's content, else the detail pane.
 fn page(app: &App) -> u16 {
+    let geometry = app.geometry();
     let height = if app.modal.is_some() {
-        view::modal::viewport_height(app)
+        geometry.dialog.height
     } else {
-        view::detail::viewport_height(app)
+        geometry.detail.height
     };
     height.saturating_sub(1).max(1)
 }
 
 /// Scrolls the dialog's content (when one is open) or the detail pane, within bounds.
 fn scroll_by(app: &mut App, delta: i32) {
-    let max = view::modal::max_scroll(app);
+    let geometry = app.geometry();
     if let Some(scroll) = app.modal.as_mut().and_then(Modal::scroll_mut) {
-        *scroll = step(*scroll, delta).min(max);
+        *scroll = step(*scroll, delta).min(geometry.dialog.max_scroll);
     } else if app.modal.is_none() {
-        app.detail_scroll = step(app.detail_scroll, delta);
-        clamp_scroll(app);
+        app.detail_scroll = step(app.detail_scroll, delta).min(geometry.detail.max_scroll);
     }
 }
 
@@ -304,11 +313,13 @@ fn step(value: u16, delta: i32) -> u16 {
     u16::try_from((i32::from(value) + delta).max(0)).unwrap_or(u16::MAX)
 }
 
+/// Keeps both scroll positions within bounds after the content or the size changed.
 fn clamp_scroll(app: &mut App) {
-    app.detail_scroll = app.detail_scroll.min(view::detail::max_scroll(app));
-    let max = view::modal::max_scroll(app);
+    measure(app);
+    let geometry = app.geometry();
+    app.detail_scroll = app.detail_scroll.min(geometry.detail.max_scroll);
     if let Some(scroll) = app.modal.as_mut().and_then(Modal::scroll_mut) {
-        *scroll = (*scroll).min(max);
+        *scroll = (*scroll).min(geometry.dialog.max_scroll);
     }
 }
 
@@ -319,7 +330,8 @@ fn mouse(app: &mut App, ev: MouseEvent) -> Vec<Effect> {
         MouseEventKind::ScrollUp if !app.show_help => scroll_by(app, -wheel),
         MouseEventKind::Down(MouseButton::Left) if app.show_help => app.show_help = false,
         MouseEventKind::Down(MouseButton::Left) if app.modal.is_none() => {
-            if let Some(index) = view::checklist::row_at(app, ev.column, ev.row) {
+            let rows = app.rows.len();
+            if let Some(index) = app.geometry().checklist_row_at(ev.column, ev.row, rows) {
                 select(app, index);
             }
         }

@@ -9,7 +9,7 @@ use crate::ids::FixId;
 use crate::outcome::CheckOutcome;
 use crate::report::{Diagnosis, markdown};
 use crate::secret;
-use crate::tui::fix_flow::{Applied, CommandRun, PlanView, UndoView, Undone};
+use crate::tui::fix_results::{Applied, CommandRun, PlanView, UndoView, Undone};
 use crate::tui::msg::Msg;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -3,7 +3,7 @@
 
 use crate::outcome::Status;
 use crate::tui::app::{App, CheckRow, CheckState};
-use crate::tui::view::{app_layout, wrap};
+use crate::tui::view::wrap;
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
@@ -36,12 +36,18 @@ pub fn content_width(app: Option<&App>) -> u16 {
     u16::try_from(widest.max(22) + 2).unwrap_or(u16::MAX)
 }
 
+/// Where the rows go in a checklist pane of `area`: inside its border.
+#[must_use]
+pub fn rows_area(area: Rect) -> Rect {
+    area.inner(Margin::new(1, 1))
+}
+
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = app.theme;
     let block = Block::bordered()
         .border_style(theme.border())
         .title(Span::styled(" Checks ", theme.title()));
-    let inner = area.inner(Margin::new(1, 1));
+    let inner = rows_area(area);
     let width = usize::from(inner.width);
     let mut lines: Vec<Line<'static>> = app
         .rows
@@ -159,14 +165,4 @@ fn footer(app: &App, width: u16) -> Vec<Line<'static>> {
         )));
     }
     out
-}
-
-/// The checklist row under a click at (column, row), if any.
-#[must_use]
-pub fn row_at(app: &App, column: u16, row: u16) -> Option<usize> {
-    let inner = app_layout(app)?.checklist.inner(Margin::new(1, 1));
-    let inside =
-        column >= inner.x && column < inner.right() && row >= inner.y && row < inner.bottom();
-    let index = usize::from(row.checked_sub(inner.y)?);
-    (inside && index < app.rows.len()).then_some(index)
 }

@@ -5,8 +5,12 @@ use crate::fixes;
 use crate::knowledge;
 use crate::outcome::{CheckOutcome, Status};
 use crate::tui::app::{App, CheckState};
-use crate::tui::fix_flow;
-use crate::tui::view::{app_layout, wrap::wrap};
+use crate::tui::geometry::Scrolling;
+use crate::tui::offers::{self, is_prose};
+use crate::tui::view::fit::fit;
+use crate::tui::view::layout::app_layout;
+use crate::tui::view::scrolled::scrolled_text;
+use crate::tui::view::wrap::wrap;
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
@@ -29,21 +33,22 @@ fn inner(area: Rect) -> Rect {
     area.inner(Margin::new(2, 1))
 }
 
-/// Rows of text the detail pane shows at once (0 when the terminal is too small).
+/// The rows a detail pane of `area` shows at once, and how far its text scrolls.
 #[must_use]
-pub fn viewport_height(app: &App) -> u16 {
-    app_layout(app).map_or(0, |a| inner(a.detail).height)
+pub fn scrolling(app: &App, area: Rect) -> Scrolling {
+    let inner = inner(area);
+    let total = lines(app, inner.width).len();
+    Scrolling {
+        height: inner.height,
+        max_scroll: u16::try_from(total.saturating_sub(usize::from(inner.height)))
+            .unwrap_or(u16::MAX),
+    }
 }
 
-/// How far the detail pane can scroll in the current layout.
+/// How far the detail pane can scroll at the size `update` last heard of.
 #[must_use]
 pub fn max_scroll(app: &App) -> u16 {
-    let Some(areas) = app_layout(app) else {
-        return 0;
-    };
-    let inner = inner(areas.detail);
-    let total = lines(app, inner.width).len();
-    u16::try_from(total.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
+    app_layout(app).map_or(0, |a| scrolling(app, a.detail).max_scroll)
 }
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -56,7 +61,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         .title(Span::styled(
             format!(
                 " {} ",
-                super::fit::fit(row.id.title(), usize::from(area.width.saturating_sub(4)))
+                fit(row.id.title(), usize::from(area.width.saturating_sub(4)))
             ),
             theme.title(),
         ))
@@ -65,7 +70,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         );
     let inner = inner(area);
     let content = lines(app, inner.width);
-    super::scrolled_text(
+    scrolled_text(
         frame,
         area,
         inner.height,
@@ -113,28 +118,6 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     out
 }
 
-/// A line of "Check it yourself" that tells rather than runs ("Check the balance at …").
-#[must_use]
-pub fn is_prose(item: &str) -> bool {
-    item.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-}
-
-/// The commands of the selected check's "Check it yourself", one a line: what `c` copies.
-#[must_use]
-pub fn commands(app: &App) -> Option<String> {
-    let outcome = app.selected_row().outcome()?;
-    let finding = outcome
-        .worst_finding()
-        .filter(|f| f.severity >= Status::Warn)?;
-    let commands: Vec<&str> = knowledge::cause(finding.cause)
-        .verify
-        .iter()
-        .map(String::as_str)
-        .filter(|c| !is_prose(c))
-        .collect();
-    (!commands.is_empty()).then(|| commands.join("\n"))
-}
-
 /// `text` within `width` columns, with `…` where it was cut.
 fn clip(text: &str, width: usize) -> (String, bool) {
     use unicode_width::UnicodeWidthChar;
@@ -160,7 +143,7 @@ fn clip(text: &str, width: usize) -> (String, bool) {
 #[must_use]
 pub fn waiting_for(app: &App, row: &crate::tui::app::CheckRow) -> String {
     let tenths = u64::from(row.ticks)
-        * u64::try_from(crate::tui::runtime::TICK.as_millis()).unwrap_or(100)
+        * u64::try_from(crate::tui::app::TICK.as_millis()).unwrap_or(100)
         / 100;
     let elapsed = format!("{}.{} s", tenths / 10, tenths % 10);
     match (row.id, &app.header) {
@@ -275,7 +258,7 @@ fn outcome_lines(
             };
             out.extend(wrap(&[Span::styled(hint, theme.dim())], width, 0));
         }
-        let fixes = fix_flow::offered(outcome);
+        let fixes = offers::fixes_for(outcome);
         if !fixes.is_empty() {
             heading(app, &mut out, "Fixes");
             for (i, fix) in fixes.iter().enumerate() {

@@ -1,16 +1,18 @@
 //! Drawing the dialog on top: a centred box over the panes, the action bar left visible below
 //! it. Dialogs with long content (a plan's diff, a message, the verdict on a pasted error)
-//! scroll; their height and scroll range are pure functions of the state, shared with `update`.
+//! scroll; `scrolling` measures them for the geometry the keys and scrolling read.
 
 use crate::classify::{self, Classification};
 use crate::fixes;
 use crate::knowledge;
 use crate::outcome::Status;
 use crate::tui::app::App;
-use crate::tui::fix_flow::{PlanView, UndoView};
+use crate::tui::fix_results::{PlanView, UndoView};
+use crate::tui::geometry::Scrolling;
 use crate::tui::keys;
 use crate::tui::modal::{Confirming, Explained, KeyInput, Message, Modal, Tone};
 use crate::tui::theme::Theme;
+use crate::tui::view::scrolled::scrolled_text;
 use crate::tui::view::wrap::wrap;
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
@@ -75,26 +77,30 @@ pub fn popup(app: &App, area: Rect) -> Option<Rect> {
     ))
 }
 
-/// Rows of content a scrolling dialog shows at once (0 without one).
+/// The rows of text the dialog shows at once on a screen of `area`, and how far they scroll
+/// (all zero without a dialog; `max_scroll` 0 for dialogs that don't scroll).
 #[must_use]
-pub fn viewport_height(app: &App) -> u16 {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    popup(app, area).map_or(0, |p| inner(p).height)
-}
-
-/// How far the dialog's content can scroll (0 for dialogs that don't scroll).
-#[must_use]
-pub fn max_scroll(app: &App) -> u16 {
-    let Some(modal) = app.modal.as_ref().filter(|m| m.scroll().is_some()) else {
-        return 0;
-    };
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let Some(popup) = popup(app, area) else {
-        return 0;
+pub fn scrolling(app: &App, area: Rect) -> Scrolling {
+    let (Some(modal), Some(popup)) = (app.modal.as_ref(), popup(app, area)) else {
+        return Scrolling::default();
     };
     let inner = inner(popup);
-    let total = content(app, modal, inner.width).len();
-    u16::try_from(total.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
+    let max_scroll = if modal.scroll().is_some() {
+        let total = content(app, modal, inner.width).len();
+        u16::try_from(total.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
+    } else {
+        0
+    };
+    Scrolling {
+        height: inner.height,
+        max_scroll,
+    }
+}
+
+/// How far the dialog's content can scroll at the size `update` last heard of.
+#[must_use]
+pub fn max_scroll(app: &App) -> u16 {
+    scrolling(app, app.screen()).max_scroll
 }
 
 /// The dialog's title.
@@ -188,7 +194,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
         _ => {
             let lines = content(app, modal, inner.width);
-            super::scrolled_text(
+            scrolled_text(
                 frame,
                 popup,
                 inner.height,

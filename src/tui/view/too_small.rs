@@ -1,7 +1,7 @@
 //! What replaces the panes when the terminal is below the minimum size.
 
 use crate::tui::app::App;
-use crate::tui::view::{MIN_HEIGHT, MIN_WIDTH};
+use crate::tui::view::layout::{MIN_HEIGHT, MIN_WIDTH};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
