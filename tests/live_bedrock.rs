@@ -208,3 +208,38 @@ async fn an_untrusted_folder_choosing_the_bedrock_endpoint_gets_no_credential() 
     assert_eq!(f.cause, CauseId::UntrustedFolder, "{out:#?}");
     assert!(f.summary.starts_with("not sent: "), "{}", f.summary);
 }
+
+/// Verified against the CLI: a set ANTHROPIC_API_KEY still goes out as `x-api-key` on the
+/// Bedrock requests, so the probe sends it too and says so (masked).
+#[tokio::test]
+async fn a_stray_anthropic_key_goes_along_as_the_cli_sends_it() {
+    let server = serve(ok_models(), None).await;
+    let home = TempHome::new();
+    let env = bedrock(&home, &server.url)
+        .var("AWS_BEARER_TOKEN_BEDROCK", FAKE_AUTH_TOKEN)
+        .var("ANTHROPIC_API_KEY", support::FAKE_API_KEY)
+        .build();
+    let out = live(env).await;
+    assert_eq!(out.status, Status::Pass, "{out:#?}");
+    let head = &server.requests()[0];
+    assert_eq!(
+        header(head, "x-api-key").as_deref(),
+        Some(support::FAKE_API_KEY)
+    );
+    assert!(
+        out.details
+            .iter()
+            .any(|d| d.starts_with("also sent: x-api-key sk-ant-api03-…")
+                && d.contains("ANTHROPIC_API_KEY")),
+        "{:#?}",
+        out.details
+    );
+
+    // Without one, nothing extra is sent.
+    let server = serve(ok_models(), None).await;
+    let env = bedrock(&home, &server.url)
+        .var("AWS_BEARER_TOKEN_BEDROCK", FAKE_AUTH_TOKEN)
+        .build();
+    live(env).await;
+    assert_eq!(header(&server.requests()[0], "x-api-key"), None);
+}

@@ -93,7 +93,7 @@ pub(super) async fn run(ctx: &CheckCtx, endpoint: &Endpoint) -> Option<CheckOutc
             return Some(out.finish("not tested"));
         }
     };
-    let (headers, secrets, how) = match &auth {
+    let (mut headers, mut secrets, how) = match &auth {
         AwsAuth::Bearer(token) => {
             let mut map = HeaderMap::new();
             let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {token}")) else {
@@ -166,6 +166,28 @@ pub(super) async fn run(ctx: &CheckCtx, endpoint: &Endpoint) -> Option<CheckOutc
         }
     ));
     out.detail(format!("sent: {how} ({})", cred.describe(&ctx.env)));
+    // Verified against the CLI: a set ANTHROPIC_API_KEY still goes out as `x-api-key` on the
+    // Bedrock requests. AWS ignores it, but a gateway in front of Bedrock sees (and may judge) it.
+    if let Some((key, origin)) = var(ctx, "ANTHROPIC_API_KEY") {
+        match HeaderValue::from_str(&key) {
+            Ok(mut v) => {
+                v.set_sensitive(true);
+                headers.insert(HeaderName::from_static("x-api-key"), v);
+                out.detail(format!(
+                    "also sent: x-api-key {} (ANTHROPIC_API_KEY {}): Claude Code sends it to the \
+                     Bedrock endpoint too; AWS ignores it, but it leaves this machine for {}",
+                    secret::mask(&key),
+                    origin.describe(&ctx.env),
+                    http::redact_url(base)
+                ));
+                secrets.push(key);
+            }
+            Err(_) => out.detail(
+                "ANTHROPIC_API_KEY holds a line break or another control character: not sent \
+                 along (the CLI would fail before sending it)",
+            ),
+        }
+    }
     let started = Instant::now();
     let fence = ctx.opts.timeout + Duration::from_secs(1);
     let result = tokio::time::timeout(fence, answer::fetch(&setup, &url, headers, started)).await;
