@@ -117,6 +117,7 @@ string_ids! {
         SessionsShareLogin = "sessions-share-login",
         LoginNeedsBrowser = "login-needs-browser",
         OnboardingIncomplete = "onboarding-incomplete",
+        VertexCredentialsRejected = "vertex-credentials-rejected",
     }
 }
 

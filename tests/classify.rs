@@ -250,7 +250,7 @@ fn corpus() -> Vec<(&'static str, String, CauseId)> {
         (
             "vertex, python traceback with invalid_rapt",
             "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/google/oauth2/reauth.py\", line 338, in refresh_grant\ngoogle.auth.exceptions.RefreshError: ('invalid_grant: reauth related error (invalid_rapt)', {'error': 'invalid_grant', 'error_subtype': 'invalid_rapt'})".into(),
-            VertexCredentialsMissing,
+            VertexCredentialsRejected,
         ),
         (
             "vertex, no ADC",
@@ -260,7 +260,22 @@ fn corpus() -> Vec<(&'static str, String, CauseId)> {
         (
             "vertex, reauthentication",
             "Reauthentication is needed. Please run `gcloud auth application-default login` to reauthenticate.".into(),
-            VertexCredentialsMissing,
+            VertexCredentialsRejected,
+        ),
+        (
+            "vertex, node google-auth with a deleted service-account key",
+            "GaxiosError: invalid_grant\n    at Gaxios._request (/usr/lib/node_modules/@anthropic-ai/claude-code/node_modules/gaxios/build/src/gaxios.js:142:23)\n  response: { data: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }, status: 400 }".into(),
+            VertexCredentialsRejected,
+        ),
+        (
+            "vertex, revoked application-default login",
+            "API Error: 400 {\"error\": \"invalid_grant\", \"error_description\": \"Token has been expired or revoked.\"}".into(),
+            VertexCredentialsRejected,
+        ),
+        (
+            "vertex, deleted OAuth client",
+            "{\n  \"error\": \"deleted_client\",\n  \"error_description\": \"The OAuth client was deleted.\"\n}".into(),
+            VertexCredentialsRejected,
         ),
         (
             "vertex, IAM",

@@ -305,26 +305,15 @@ fn check_vertex(out: &mut CheckOutcome, ctx: &CheckCtx) {
         );
         return;
     }
-    let (path, source) = match var(ctx, "GOOGLE_APPLICATION_CREDENTIALS") {
-        Some(v) => (env.expand_home(&v.value), "GOOGLE_APPLICATION_CREDENTIALS"),
-        None => {
-            let base = var(ctx, "CLOUDSDK_CONFIG").map_or_else(
-                || env.home().join(".config/gcloud"),
-                |v| env.expand_home(&v.value),
-            );
-            (
-                base.join("application_default_credentials.json"),
-                "gcloud application default credentials",
-            )
-        }
-    };
+    let adc = super::adc::locate(ctx);
+    let (path, source) = (adc.path, adc.source);
     let shown = env.display_path(&path);
     match files::read_text(&path) {
         FileRead::Text(t) => match serde_json::from_str::<serde_json::Value>(&t.text) {
-            Ok(v) => match adc_problem(&v) {
+            Ok(v) => match super::adc::problem(&v) {
                 None => out.detail(format!(
                     "{source}: {shown} ({})",
-                    v.get("type").and_then(|t| t.as_str()).unwrap_or("unknown type")
+                    super::adc::kind(&v).unwrap_or("unknown type")
                 )),
                 Some(problem) => out.find(
                     CauseId::VertexCredentialsMissing,
@@ -355,33 +344,6 @@ fn check_vertex(out: &mut CheckOutcome, ctx: &CheckCtx) {
             format!("{source} {shown} {p}"),
         ),
     }
-}
-
-/// What is wrong with an application-default credentials file, by its `type` (field names
-/// only; values are secrets and never shown).
-fn adc_problem(v: &serde_json::Value) -> Option<String> {
-    let Some(kind) = v.get("type").and_then(|t| t.as_str()) else {
-        return Some("has no \"type\"".to_string());
-    };
-    let required: &[&str] = match kind {
-        "authorized_user" => &["client_id", "client_secret", "refresh_token"],
-        "service_account" => &["client_email", "private_key", "token_uri"],
-        "external_account" => &["audience", "subject_token_type", "token_url"],
-        "impersonated_service_account" => {
-            &["service_account_impersonation_url", "source_credentials"]
-        }
-        "external_account_authorized_user" => &["refresh_token", "token_url"],
-        other => return Some(format!("has an unknown \"type\": \"{other}\"")),
-    };
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|f| {
-            v.get(*f)
-                .is_none_or(|x| x.is_null() || x.as_str().is_some_and(|s| s.trim().is_empty()))
-        })
-        .collect();
-    (!missing.is_empty()).then(|| format!("({kind}) lacks {}", missing.join(", ")))
 }
 
 fn check_foundry(out: &mut CheckOutcome, ctx: &CheckCtx) {

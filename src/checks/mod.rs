@@ -1,6 +1,7 @@
 //! The checks: each an async task over one run's [`CheckCtx`], with its own time limit, returning a
 //! [`CheckOutcome`] value (a failure is a value, never an error or a panic).
 
+pub mod adc;
 pub mod child;
 pub mod cli;
 pub mod cli_cache;

@@ -27,6 +27,9 @@ const ROUTING_VARS: &[&str] = &[
     "ANTHROPIC_BEDROCK_BASE_URL",
     "ANTHROPIC_VERTEX_BASE_URL",
     "ANTHROPIC_FOUNDRY_BASE_URL",
+    // Vertex: which Google credentials file is read (its `token_uri` is where they go).
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "CLOUDSDK_CONFIG",
 ];
 
 /// A command-valued setting in an untrusted folder's settings: shown, never run.

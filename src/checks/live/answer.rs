@@ -130,12 +130,37 @@ pub(super) async fn fetch(
     headers: HeaderMap,
     started: Instant,
 ) -> Result<Answer, reqwest::Error> {
-    let mut resp = setup
+    let resp = setup
         .client
         .get(url.clone())
         .headers(headers)
         .send()
         .await?;
+    Ok(read(resp, started).await)
+}
+
+/// POSTs an `application/x-www-form-urlencoded` body (an OAuth token request) and reads the
+/// answer like [`fetch`].
+pub(super) async fn post_form(
+    setup: &HttpSetup,
+    url: &reqwest::Url,
+    form: String,
+    started: Instant,
+) -> Result<Answer, reqwest::Error> {
+    let resp = setup
+        .client
+        .post(url.clone())
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(form)
+        .send()
+        .await?;
+    Ok(read(resp, started).await)
+}
+
+async fn read(mut resp: reqwest::Response, started: Instant) -> Answer {
     let latency_ms = started.elapsed().as_millis();
     let header = |name: &str| {
         resp.headers()
@@ -179,7 +204,7 @@ pub(super) async fn fetch(
             .and_then(|v| v.as_str())
             .map(str::to_string);
     }
-    Ok(answer)
+    answer
 }
 
 #[cfg(test)]

@@ -15,9 +15,12 @@
 //! - [`verdict`]: how an answer is classified (server messages through `assets/signatures.json`);
 //! - [`transport`]: no answer at all (DNS, refused, timeouts, TLS, proxy);
 //! - [`bedrock`] (with [`sigv4`]): the Amazon Bedrock request, when AWS credentials are set;
+//! - [`vertex`] (with [`adc_grant`]): the Google token exchange with the application-default
+//!   credentials, when Vertex AI is on;
 //! - [`login_host`]: whether the OAuth host that logs in and refreshes can be reached;
 //! - [`scene`]: the facts classification needs besides the answer.
 
+mod adc_grant;
 mod answer;
 mod bedrock;
 pub mod login_host;
@@ -27,6 +30,7 @@ mod scene;
 mod sigv4;
 mod transport;
 mod verdict;
+mod vertex;
 
 use super::CheckCtx;
 use crate::env::Environment;
@@ -46,6 +50,19 @@ pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
     }
     if ctx.endpoint.provider == Provider::Bedrock
         && let Some(out) = bedrock::run(ctx, &ctx.endpoint).await
+    {
+        return out;
+    }
+    // Only when the Google credential is what is tested: a key being validated for the
+    // export-key fix is not judged by Google's answer.
+    let google = ctx
+        .auth
+        .effective
+        .as_ref()
+        .is_some_and(|c| c.method == Method::Vertex);
+    if ctx.endpoint.provider == Provider::Vertex
+        && google
+        && let Some(out) = vertex::run(ctx).await
     {
         return out;
     }
