@@ -34,11 +34,11 @@ use claude_auth_tui::tui::{summary, update, view};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
+use support::server::{Reply, Server, http};
 use support::*;
 
 /// An API key whose last 20 characters are distinctive, to catch the stored tail.
@@ -222,45 +222,38 @@ enum Echo {
 /// A stand-in API on 127.0.0.1 that answers 401 with every request header in the error
 /// message, as a careless gateway might.
 fn echo_server(echo: Echo) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut buf = vec![0u8; 16 * 1024];
-                let n = stream.read(&mut buf).unwrap_or(0);
-                let mut request = String::from_utf8_lossy(&buf[..n]).to_string();
-                if matches!(echo, Echo::InChunks) {
-                    // One line, so the echo stays a valid header too.
-                    let chars: Vec<char> = request.replace(['\r', '\n'], " ").chars().collect();
-                    request = chars
-                        .chunks(20)
-                        .map(|c| c.iter().collect::<String>())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                }
-                let message = format!("invalid x-api-key; you sent: {request}");
-                let body = serde_json::json!({
-                    "type": "error",
-                    "error": {"type": "authentication_error", "message": message},
-                })
-                .to_string();
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nx-echo: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    request
-                        .lines()
-                        .filter(|l| l.to_ascii_lowercase().contains("key")
-                            || l.to_ascii_lowercase().contains("authorization"))
-                        .collect::<Vec<_>>()
-                        .join(" | "),
-                    body.len()
-                );
-            });
+    Server::start_with(move |request| {
+        let mut request = request.to_string();
+        if matches!(echo, Echo::InChunks) {
+            // One line, so the echo stays a valid header too.
+            let chars: Vec<char> = request.replace(['\r', '\n'], " ").chars().collect();
+            request = chars
+                .chunks(20)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ");
         }
-    });
-    format!("http://127.0.0.1:{port}")
+        let message = format!("invalid x-api-key; you sent: {request}");
+        let body = serde_json::json!({
+            "type": "error",
+            "error": {"type": "authentication_error", "message": message},
+        })
+        .to_string();
+        let echoed = request
+            .lines()
+            .filter(|l| {
+                l.to_ascii_lowercase().contains("key")
+                    || l.to_ascii_lowercase().contains("authorization")
+            })
+            .collect::<Vec<_>>()
+            .join(" | ");
+        Reply::Raw(http(
+            "401 Unauthorized",
+            &[("content-type", "application/json"), ("x-echo", &echoed)],
+            &body,
+        ))
+    })
+    .url
 }
 
 fn credentials_json(access: &str, refresh: &str, expires_at: i64, scopes: &str) -> String {
