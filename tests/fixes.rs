@@ -1286,41 +1286,7 @@ fn cli_relogin_runs_the_login_command_with_the_snapshot_env() {
 mod properties {
     use super::*;
     use proptest::prelude::*;
-
-    fn line() -> impl Strategy<Value = Vec<u8>> {
-        prop_oneof![
-            "[ -~]{0,30}".prop_map(String::into_bytes),
-            Just(b"export ANTHROPIC_API_KEY=sk-ant-old-value".to_vec()),
-            Just(b"ANTHROPIC_API_KEY=\"quoted value\"".to_vec()),
-            Just(b"  export ANTHROPIC_API_KEY='old' # note".to_vec()),
-            Just(b"# export ANTHROPIC_API_KEY=commented".to_vec()),
-            Just(b"export ANTHROPIC_API_KEY=$(op read op://x)".to_vec()),
-            Just(b"export ANTHROPIC_AUTH_TOKEN=tok".to_vec()),
-            Just(b"caf\xe9 not utf-8".to_vec()),
-            Just(Vec::new()),
-        ]
-    }
-
-    fn profile() -> impl Strategy<Value = Vec<u8>> {
-        (
-            proptest::collection::vec((line(), any::<bool>()), 0..8),
-            any::<bool>(),
-        )
-            .prop_map(|(lines, final_newline)| {
-                let mut out = Vec::new();
-                let n = lines.len();
-                for (i, (mut line, crlf)) in lines.into_iter().enumerate() {
-                    if crlf {
-                        line.push(b'\r');
-                    }
-                    out.extend(line);
-                    if i + 1 < n || final_newline {
-                        out.push(b'\n');
-                    }
-                }
-                out
-            })
-    }
+    use support::strategies::profile_bytes;
 
     fn split(bytes: &[u8]) -> Vec<Vec<u8>> {
         bytes
@@ -1333,7 +1299,7 @@ mod properties {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
         #[test]
-        fn export_key_keeps_every_other_line_and_undo_restores(original in profile()) {
+        fn export_key_keeps_every_other_line_and_undo_restores(original in profile_bytes()) {
             let h = TempHome::new();
             let zshrc = h.home().join(".zshrc");
             fs::write(&zshrc, &original).unwrap();

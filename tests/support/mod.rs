@@ -5,13 +5,15 @@
 //! - `home`: a throwaway home, its environment and the real binary over it (re-exported here);
 //! - `server`: the one stand-in HTTP server on 127.0.0.1 (`support::server::…`);
 //! - `wizard`: builders of wizard states, messages and frames (`support::wizard::…`);
-//! - `pty`: the real binary in a pseudo-terminal read through a vt100 screen (`support::pty::…`).
+//! - `pty`: the real binary in a pseudo-terminal read through a vt100 screen (`support::pty::…`);
+//! - `strategies`: proptest strategies (`support::strategies::…`).
 #![allow(dead_code)]
 
 pub mod home;
 pub mod pty;
 pub mod secrets;
 pub mod server;
+pub mod strategies;
 pub mod wizard;
 
 // Re-exported for the many tests that use them; a crate that uses neither is no error.
