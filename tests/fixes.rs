@@ -18,6 +18,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use support::{
     FAKE_API_KEY, FAKE_AUTH_TOKEN, FAKE_OAUTH_TOKEN, FAKE_OTHER_KEY, TempHome, assert_no_leak,
+    skipped,
 };
 
 // ---------- helpers ----------
@@ -156,9 +157,7 @@ fn undo_refuses_after_change(env: &Environment, fix: FixId, input: &FixInput) {
 /// planned.
 fn interrupted_apply_loses_nothing(env: &Environment, fix: FixId, input: &FixInput) {
     if !cfg!(feature = "fault-injection") {
-        eprintln!(
-            "fault not injected: run `cargo test --all-features` to test interrupted applies"
-        );
+        skipped("fault not injected: run `cargo test --all-features` to test interrupted applies");
         return;
     }
     let plan = fixes::plan(fix, env, input).expect("plan");
