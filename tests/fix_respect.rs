@@ -8,25 +8,11 @@ use claude_auth_tui::env::Environment;
 use claude_auth_tui::fixes::{self, FixError, FixInput};
 use claude_auth_tui::ids::FixId;
 use std::fs;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use support::fix_cycle::{mode, with_key, zsh};
 use support::*;
-
-fn zsh(h: &TempHome) -> Environment {
-    h.env().var("SHELL", "/bin/zsh").build()
-}
-
-fn with_key(key: &str) -> FixInput {
-    FixInput {
-        key: Some(key.to_string()),
-        ..FixInput::default()
-    }
-}
-
-fn mode(path: &Path) -> u32 {
-    fs::metadata(path).unwrap().permissions().mode() & 0o7777
-}
 
 fn export_key(env: &Environment) -> Result<fixes::UndoEntry, FixError> {
     let plan = fixes::plan(FixId::ExportKey, env, &with_key(FAKE_API_KEY))?;

@@ -6,9 +6,11 @@
 //! - `server`: the one stand-in HTTP server on 127.0.0.1 (`support::server::…`);
 //! - `wizard`: builders of wizard states, messages and frames (`support::wizard::…`);
 //! - `pty`: the real binary in a pseudo-terminal read through a vt100 screen (`support::pty::…`);
-//! - `strategies`: proptest strategies (`support::strategies::…`).
+//! - `strategies`: proptest strategies (`support::strategies::…`);
+//! - `fix_cycle`: the life of a fix as the fix tests check it (`support::fix_cycle::…`).
 #![allow(dead_code)]
 
+pub mod fix_cycle;
 pub mod home;
 pub mod pty;
 pub mod secrets;
