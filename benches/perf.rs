@@ -9,9 +9,11 @@
 //! message when it cannot be installed; (f) (a) with a 100 MB `~/.claude.json`. Medians with min and max. Everything runs in a throwaway home with a cleared
 //! environment; nothing leaves 127.0.0.1. Targets are printed beside the figures, never asserted.
 
+#[path = "../tests/support/server.rs"]
+mod server;
+
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -33,7 +35,7 @@ fn main() {
     )
     .expect("write");
     std::fs::write(home_path.join(".claude/settings.json"), "{\"env\":{}}\n").expect("write");
-    let server = StandIn::start();
+    let server = stand_in();
 
     let mut rows: Vec<(String, Stats, String)> = Vec::new();
 
@@ -59,7 +61,7 @@ fn main() {
 
     big_global_config(&mut rows);
 
-    let url = server.url();
+    let url = server.url.clone();
     let live = time_runs(30, || {
         run_check(
             &home_path,
@@ -290,63 +292,18 @@ fn approve_key_big(home: &Path, rows: &mut Vec<(String, Stats, String)>) {
     }
 }
 
-/// A stand-in API on 127.0.0.1 answering every request with 401 "invalid x-api-key" and
-/// `x-should-retry: false`, so the CLI reference stops after one request too.
-struct StandIn {
-    port: u16,
-}
-
-impl StandIn {
-    fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                std::thread::spawn(move || serve(stream));
-            }
-        });
-        Self { port }
-    }
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-fn serve(mut stream: std::net::TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut buf = vec![0u8; 65536];
-    let mut have = 0;
-    loop {
-        let Ok(n) = stream.read(&mut buf[have..]) else {
-            return;
-        };
-        if n == 0 {
-            return;
-        }
-        have += n;
-        let text = String::from_utf8_lossy(&buf[..have]).to_string();
-        let Some(end) = text.find("\r\n\r\n") else {
-            continue;
-        };
-        let length = text
-            .lines()
-            .find_map(|l| {
-                l.to_ascii_lowercase()
-                    .strip_prefix("content-length:")
-                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-            })
-            .unwrap_or(0);
-        if have < end + 4 + length {
-            continue;
-        }
-        let body = r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#;
-        let response = format!(
-            "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nx-should-retry: false\r\ncontent-length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        let _ = stream.write_all(response.as_bytes());
-        have = 0;
-    }
+/// A stand-in API on 127.0.0.1 (the tests' one) answering every request with 401 "invalid
+/// x-api-key" and `x-should-retry: false`, so the CLI reference stops after one request too;
+/// the connection is kept alive, as the CLI expects.
+fn stand_in() -> server::Server {
+    server::Server::start(server::Reply::KeepAlive(server::http_keep_alive(
+        "401 Unauthorized",
+        &[
+            ("content-type", "application/json"),
+            ("x-should-retry", "false"),
+        ],
+        server::INVALID_KEY_BODY,
+    )))
 }
 
 /// A wizard running in a pty: the child, its output so far, the keyboard, and its start time.

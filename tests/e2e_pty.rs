@@ -5,197 +5,10 @@
 mod support;
 
 use claude_auth_tui::ids::CheckId;
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use support::TempHome;
-
-/// Generous: a loaded CI machine may take a while to start the binary and run the checks.
-const TIMEOUT: Duration = Duration::from_secs(20);
-const ROWS: u16 = 30;
-const COLS: u16 = 100;
-/// The sequence that leaves the alternate screen.
-const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
-
-fn nonzero(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).expect("non-zero size")
-}
-
-struct Output {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-}
-
-struct Session {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    output: Arc<Mutex<Output>>,
-    reader: Option<JoinHandle<()>>,
-    master: Box<dyn MasterPty + Send>,
-}
-
-impl Session {
-    /// Starts the binary with nothing of this machine's environment but a temp home.
-    fn start(home: &TempHome, args: &[&str]) -> Self {
-        Self::start_with(home, args, &[])
-    }
-
-    /// Like `start`, with a few more variables.
-    fn start_with(home: &TempHome, args: &[&str], vars: &[(&str, &str)]) -> Self {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claude-auth-tui"));
-        cmd.env_clear();
-        cmd.env("HOME", home.home());
-        cmd.env("PATH", format!("{}:/usr/bin:/bin", home.bin().display()));
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env("CLAUDE_AUTH_TUI_MANAGED_DIR", home.managed());
-        // Machine facts (/.dockerenv, /proc) from an empty folder: the host never leaks in.
-        cmd.env(
-            "CLAUDE_AUTH_TUI_SYSTEM_ROOT",
-            home.root.path().join("system-root"),
-        );
-        for (name, value) in vars {
-            cmd.env(name, value);
-        }
-        cmd.cwd(home.cwd());
-        cmd.args(args);
-        let child = pair.slave.spawn_command(cmd).expect("spawn");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let output = Arc::new(Mutex::new(Output {
-            parser: vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0),
-            raw: Vec::new(),
-        }));
-        let sink = Arc::clone(&output);
-        // Drain continuously: a full pty buffer would block the child.
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        let mut out = sink.lock().unwrap();
-                        out.parser.process(&buf[..n]);
-                        out.raw.extend_from_slice(&buf[..n]);
-                    }
-                }
-            }
-        });
-        Self {
-            child,
-            writer,
-            output,
-            reader: Some(reader),
-            master: pair.master,
-        }
-    }
-
-    fn screen_text(&self) -> String {
-        self.output.lock().unwrap().parser.screen().contents()
-    }
-
-    /// Polls until `ready` holds for the screen, or fails with the screen's contents.
-    fn wait_for(&mut self, what: &str, ready: impl Fn(&vt100::Screen) -> bool) {
-        let start = Instant::now();
-        loop {
-            if ready(self.output.lock().unwrap().parser.screen()) {
-                return;
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "exited ({status:?}) while waiting for {what}:\n{}",
-                    self.screen_text()
-                );
-            }
-            assert!(
-                start.elapsed() < TIMEOUT,
-                "timed out waiting for {what}:\n{}",
-                self.screen_text()
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    /// Resizes the terminal (the child gets SIGWINCH) and the screen model with it.
-    fn resize(&mut self, rows: u16, cols: u16) {
-        // The screen model first: the wizard's full redraw after SIGWINCH must be parsed at
-        // the new size (resizing the pty first let that redraw race the model's resize).
-        self.output
-            .lock()
-            .unwrap()
-            .parser
-            .screen_mut()
-            .set_size(nonzero(rows), nonzero(cols));
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("resize");
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).expect("write");
-        self.writer.flush().expect("flush");
-    }
-
-    /// Waits for the child to exit and the reader to see the end of the output.
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            if start.elapsed() > TIMEOUT {
-                let _ = self.child.kill();
-                panic!("did not exit:\n{}", self.screen_text());
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        };
-        if let Some(reader) = self.reader.take() {
-            let start = Instant::now();
-            while !reader.is_finished() && start.elapsed() < TIMEOUT {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        status
-    }
-
-    fn raw(&self) -> Vec<u8> {
-        self.output.lock().unwrap().raw.clone()
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-    }
-}
-
-/// The checklist is up and every check has finished (the tally replaced the progress line).
-fn checks_done(screen: &vt100::Screen) -> bool {
-    let text = screen.contents();
-    CheckId::ALL.iter().all(|id| text.contains(id.title()))
-        && !text.contains(&format!("of {} done", CheckId::ALL.len()))
-        && ["failed", "passed", "skipped", "warned"]
-            .iter()
-            .any(|w| text.contains(w))
-}
+use support::pty::{COLS, LEAVE_ALT_SCREEN, ROWS, Session, checks_done};
+use support::server::{Reply, Server};
 
 /// The checklist row shown in reverse video.
 fn selected(screen: &vt100::Screen) -> Option<usize> {
@@ -767,42 +580,12 @@ fn a_demo_cleans_up_after_sighup() {
     assert!(left.is_empty(), "the demo left {left:?}");
 }
 
-/// Connections to the silent API: open now, accepted in all.
-#[derive(Default)]
-struct Connections {
-    open: std::sync::atomic::AtomicUsize,
-    accepted: std::sync::atomic::AtomicUsize,
-}
-
-/// A stand-in API on 127.0.0.1 that never answers; counts the connections.
-fn silent_api() -> (String, Arc<Connections>) {
-    use std::sync::atomic::Ordering;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let conns = Arc::new(Connections::default());
-    let counter = Arc::clone(&conns);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let counter = Arc::clone(&counter);
-            counter.open.fetch_add(1, Ordering::SeqCst);
-            counter.accepted.fetch_add(1, Ordering::SeqCst);
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                // Read (and never answer) until the client goes away.
-                while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
-                counter.open.fetch_sub(1, Ordering::SeqCst);
-            });
-        }
-    });
-    (url, conns)
-}
-
 #[test]
 fn a_waiting_check_names_its_address_and_limit_and_r_never_piles_up_requests() {
-    use std::sync::atomic::Ordering;
     let home = TempHome::new();
-    let (url, conns) = silent_api();
+    // A stand-in API that never answers.
+    let api = Server::start(Reply::Hang);
+    let url = api.url.clone();
     let mut session = Session::start_with(
         &home,
         &[],
@@ -834,22 +617,20 @@ fn a_waiting_check_names_its_address_and_limit_and_r_never_piles_up_requests() {
             assert!(
                 start.elapsed() < Duration::from_secs(5),
                 "{what}: {} open, {} in all",
-                conns.open.load(Ordering::SeqCst),
-                conns.accepted.load(Ordering::SeqCst)
+                api.open_connections(),
+                api.connections()
             );
             std::thread::sleep(Duration::from_millis(30));
         }
     };
-    waited("the first request", &|| {
-        conns.open.load(Ordering::SeqCst) >= 1
-    });
+    waited("the first request", &|| api.open_connections() >= 1);
     for _ in 0..20 {
         session.send(b"r");
     }
     // Each `r` cancels the run in flight: the re-run's request arrives and the old ones close
     // (without cancelling, all of them stay open until the 10 s limit).
     waited("one request at a time", &|| {
-        conns.accepted.load(Ordering::SeqCst) >= 2 && conns.open.load(Ordering::SeqCst) <= 1
+        api.connections() >= 2 && api.open_connections() <= 1
     });
     session.send(b"q");
     let status = session.wait_exit();

@@ -42,7 +42,7 @@ fn key_after_running(h: &TempHome, shell: &str, path: &Path) -> Option<String> {
         .map(|d| Path::new(d).join(shell))
         .find(|p| p.exists());
     let Some(bin) = bin else {
-        eprintln!("skipped running the profile: {shell} is not installed");
+        skipped(&format!("running the profile: {shell} is not installed"));
         return None;
     };
     let script = if shell == "fish" {

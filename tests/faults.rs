@@ -3,28 +3,9 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
+use support::server::{Reply, Server};
 use support::*;
-
-/// A server on 127.0.0.1 whose every connection is handled by `behave`.
-fn server(behave: fn(TcpStream)) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || behave(stream));
-        }
-    });
-    format!("http://127.0.0.1:{port}")
-}
-
-fn read_request(stream: &mut TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut buf = [0u8; 8192];
-    let _ = stream.read(&mut buf);
-}
 
 fn live_check(url: &str, timeout: &str) -> (Option<i32>, serde_json::Value) {
     let home = TempHome::new();
@@ -69,10 +50,7 @@ fn live_causes(doc: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn server_that_never_answers_is_bounded_by_timeout() {
-    let url = server(|mut s| {
-        read_request(&mut s);
-        std::thread::sleep(Duration::from_secs(60));
-    });
+    let url = Server::start(Reply::Hang).url;
     let (code, doc) = live_check(&url, "1");
     assert_eq!(code, Some(1));
     assert_eq!(live_causes(&doc), vec!["endpoint-unreachable"], "{doc:#}");
@@ -80,29 +58,26 @@ fn server_that_never_answers_is_bounded_by_timeout() {
 
 #[test]
 fn server_that_drips_one_byte_a_second_is_bounded() {
-    let url = server(|mut s| {
-        read_request(&mut s);
-        for b in b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n"
+    let url = Server::start(Reply::Drip {
+        bytes: b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n"
             .iter()
+            .copied()
             .cycle()
             .take(120)
-        {
-            if s.write_all(&[*b]).is_err() {
-                return;
-            }
-            std::thread::sleep(Duration::from_secs(1));
-        }
-    });
+            .collect(),
+        every: Duration::from_secs(1),
+    })
+    .url;
     let (_, doc) = live_check(&url, "2");
     assert_eq!(live_of(&doc)["status"], "fail", "{doc:#}");
 }
 
 #[test]
 fn server_that_sends_garbage() {
-    let url = server(|mut s| {
-        read_request(&mut s);
-        let _ = s.write_all(b"\x00\xff garbage that is not HTTP at all\r\n\r\n");
-    });
+    let url = Server::start(Reply::Raw(
+        b"\x00\xff garbage that is not HTTP at all\r\n\r\n".to_vec(),
+    ))
+    .url;
     let (_, doc) = live_check(&url, "3");
     assert_eq!(live_of(&doc)["status"], "fail", "{doc:#}");
     assert!(!live_of(&doc)["summary"].as_str().unwrap().is_empty());
@@ -110,30 +85,23 @@ fn server_that_sends_garbage() {
 
 #[test]
 fn server_that_closes_mid_body() {
-    let url = server(|mut s| {
-        read_request(&mut s);
-        let _ = s.write_all(b"HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"type\":\"err");
-    });
+    let url = Server::start(Reply::Raw(
+        b"HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"type\":\"err".to_vec(),
+    ))
+    .url;
     let (_, doc) = live_check(&url, "3");
     assert_ne!(live_of(&doc)["status"], "pass", "{doc:#}");
 }
 
 #[test]
 fn server_that_sends_ten_megabytes() {
-    let url = server(|mut s| {
-        read_request(&mut s);
-        let size = 10 * 1024 * 1024;
-        let head = format!(
-            "HTTP/1.1 403 Forbidden\r\ncontent-type: text/html\r\ncontent-length: {size}\r\n\r\n<html>"
-        );
-        let _ = s.write_all(head.as_bytes());
-        let chunk = vec![b'a'; 64 * 1024];
-        for _ in 0..(size / chunk.len()) {
-            if s.write_all(&chunk).is_err() {
-                return;
-            }
-        }
-    });
+    let size = 10 * 1024 * 1024;
+    let mut reply = format!(
+        "HTTP/1.1 403 Forbidden\r\ncontent-type: text/html\r\ncontent-length: {size}\r\n\r\n<html>"
+    )
+    .into_bytes();
+    reply.resize(reply.len() + size, b'a');
+    let url = Server::start(Reply::Raw(reply)).url;
     let (_, doc) = live_check(&url, "5");
     assert_eq!(live_of(&doc)["status"], "fail", "{doc:#}");
 }

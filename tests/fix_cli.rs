@@ -3,26 +3,12 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use support::server::{INVALID_KEY_BODY, Server, json};
 use support::*;
 
-/// A stand-in API answering every request with `status` and `body`.
-fn stand_in(status: &'static str, body: &'static str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for mut s in listener.incoming().flatten() {
-            let mut buf = [0u8; 8192];
-            let _ = s.read(&mut buf);
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    format!("http://127.0.0.1:{port}")
+/// A stand-in API answering every request with `status` and a JSON `body`.
+fn stand_in(status: &str, body: &str) -> String {
+    Server::start(json(status, body)).url
 }
 
 fn export_key(home: &TempHome, url: &str, key: &str) -> (Option<i32>, String) {
@@ -42,10 +28,7 @@ fn a_rejected_key_is_not_saved() {
     let home = TempHome::new();
     let original = "export PATH=$PATH:/opt/bin\n";
     home.write(".zshrc", original);
-    let url = stand_in(
-        "401 Unauthorized",
-        r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#,
-    );
+    let url = stand_in("401 Unauthorized", INVALID_KEY_BODY);
     let (code, text) = export_key(&home, &url, FAKE_API_KEY);
     assert_ne!(code, Some(0), "{text}");
     assert_eq!(

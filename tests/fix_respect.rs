@@ -8,25 +8,11 @@ use claude_auth_tui::env::Environment;
 use claude_auth_tui::fixes::{self, FixError, FixInput};
 use claude_auth_tui::ids::FixId;
 use std::fs;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use support::fix_cycle::{mode, with_key, zsh};
 use support::*;
-
-fn zsh(h: &TempHome) -> Environment {
-    h.env().var("SHELL", "/bin/zsh").build()
-}
-
-fn with_key(key: &str) -> FixInput {
-    FixInput {
-        key: Some(key.to_string()),
-        ..FixInput::default()
-    }
-}
-
-fn mode(path: &Path) -> u32 {
-    fs::metadata(path).unwrap().permissions().mode() & 0o7777
-}
 
 fn export_key(env: &Environment) -> Result<fixes::UndoEntry, FixError> {
     let plan = fixes::plan(FixId::ExportKey, env, &with_key(FAKE_API_KEY))?;
@@ -52,12 +38,38 @@ fn a_read_only_profile_is_refused_and_left_alone() {
 
 #[test]
 fn a_profile_owned_by_someone_else_is_refused() {
-    if !rustix::process::geteuid().is_root() {
-        eprintln!("skipped: giving a file to another user needs root");
-        return;
-    }
     let h = TempHome::new();
     let original = "export PATH=/x\n";
+    if !rustix::process::geteuid().is_root() {
+        // Without root no file can be given away; a profile that is a link to a system file
+        // (the check follows the link) belongs to another user all the same.
+        let me = rustix::process::geteuid().as_raw();
+        let foreign = ["/etc/hosts", "/etc/passwd"].into_iter().find(|p| {
+            fs::metadata(p).is_ok_and(|m| m.is_file() && m.uid() != me) && fs::read(p).is_ok()
+        });
+        let Some(foreign) = foreign else {
+            skipped(
+                "giving a file to another user needs root, and no readable system file belongs to another user",
+            );
+            return;
+        };
+        let owner = fs::metadata(foreign).unwrap().uid();
+        let before = fs::read(foreign).unwrap();
+        std::os::unix::fs::symlink(foreign, h.home().join(".zshrc")).unwrap();
+        let err = export_key(&zsh(&h)).unwrap_err();
+        let FixError::Refused(why) = &err else {
+            panic!("not refused: {err:?}");
+        };
+        assert!(
+            why.contains(&format!("belongs to another user (uid {owner})")),
+            "{why}"
+        );
+        assert_eq!(fs::read(foreign).unwrap(), before);
+        skipped(
+            "giving the profile to another user needs root (ran the variant with a link to a system file instead)",
+        );
+        return;
+    }
     let zshrc = h.write_mode(".zshrc", original, 0o644);
     std::os::unix::fs::chown(&zshrc, Some(54_321), Some(54_321)).unwrap();
     let err = export_key(&zsh(&h)).unwrap_err();
@@ -221,9 +233,7 @@ fn the_binary_refuses_an_unusable_home_inside_a_private_mount_namespace() {
         .stderr(Stdio::null())
         .status();
     if !probe.is_ok_and(|s| s.success()) {
-        eprintln!(
-            "skipped: `unshare --mount` is not available here (needs root or user namespaces)"
-        );
+        skipped("`unshare --mount` is not available here (needs root or user namespaces)");
         return;
     }
     let h = TempHome::new();
@@ -269,7 +279,9 @@ echo "files-in-account-home=$(ls -A "$account_home" | wc -l)"
         );
         assert_no_leak(&text);
         if matches!(out.status.code(), Some(90 | 91)) {
-            eprintln!("skipped: cannot put a tmpfs over the account's home here: {text}");
+            skipped(&format!(
+                "cannot put a tmpfs over the account's home here: {text}"
+            ));
             return;
         }
         assert!(text.contains("exit=1"), "{what}: {text}");

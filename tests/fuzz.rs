@@ -12,10 +12,13 @@
 //! cargo test --release --test fuzz -- --ignored --exact fuzz_json_edit
 //! ```
 //!
-//! The fuzz targets are `#[ignore]`d so that a plain `cargo test` stays fast; only
-//! `huge_inputs_are_refused_or_bounded` runs by default (about 1.5 s in a debug build). A failing
-//! case is shrunk, printed, and saved in `tests/fuzz.proptest-regressions`, which proptest
-//! replays first on the next run (commit it with the fix).
+//! The fuzz targets are `#[ignore]`d so that a plain `cargo test` stays fast; by default run
+//! only `huge_inputs_are_refused_or_bounded` (about 1.5 s in a debug build) and a short
+//! property run: no panic on arbitrary bytes in credentials, settings, `~/.claude.json` and
+//! shell profiles, parsed directly (512 cases each) or read from a temp home by the whole
+//! diagnosis (24 cases). A failing case is shrunk, printed, and saved in
+//! `tests/fuzz.proptest-regressions`, which proptest replays first on the next run (commit it
+//! with the fix). The strategies live in `tests/support/strategies.rs`.
 //!
 //! With a nightly toolchain and `cargo install cargo-fuzz`, the same targets also run under
 //! libFuzzer (coverage-guided) from the separate `fuzz/` crate, which is its own workspace and
@@ -68,6 +71,9 @@ use serde_json::{Map, Value};
 use std::io::Read as _;
 use std::path::Path;
 use std::sync::Arc;
+use support::strategies::{
+    document_text, error_text, jsonish, jsonish_small, lossy, op, profile_line, raw_bytes,
+};
 use support::*;
 
 /// Cases per fuzz target: `PROPTEST_CASES`, else 100 000.
@@ -89,355 +95,8 @@ const SHELLS: [ShellKind; 4] = [
     ShellKind::Sh,
 ];
 
-fn lossy(bytes: &[u8]) -> String {
-    files::decode(bytes).0
-}
-
-fn pick(items: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop::sample::select(items).prop_map(str::to_string)
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON-ish token soups: mostly structure, the keys the parsers look for, awkward literals.
-
-const JSON_TOKENS: &[&str] = &[
-    "{",
-    "}",
-    "[",
-    "]",
-    ",",
-    ":",
-    " ",
-    "\n",
-    "\r\n",
-    "\t",
-    "\u{feff}",
-    "\u{0}",
-    "\"claudeAiOauth\"",
-    "\"accessToken\"",
-    "\"refreshToken\"",
-    "\"expiresAt\"",
-    "\"scopes\"",
-    "\"user:inference\"",
-    "\"subscriptionType\"",
-    "\"env\"",
-    "\"ANTHROPIC_API_KEY\"",
-    "\"ANTHROPIC_BASE_URL\"",
-    "\"apiKeyHelper\"",
-    "\"primaryApiKey\"",
-    "\"customApiKeyResponses\"",
-    "\"approved\"",
-    "\"rejected\"",
-    "\"projects\"",
-    "\"hasTrustDialogAccepted\"",
-    "\"/a\"",
-    "\"/a/b\"",
-    "\"0123456789abcdefghij\"",
-    "\"sk-ant-api03-x\"",
-    "\"\\u0000\"",
-    "\"\\ud800\"",
-    "\"\\ud83d\\ude00\"",
-    "\"\\\"\"",
-    "\"\\\\\"",
-    "\"\\x\"",
-    "\"",
-    "\\",
-    "1e400",
-    "-1e400",
-    "1.5e-7",
-    "-0",
-    "0",
-    "9223372036854775807",
-    "9223372036854775808",
-    "-9223372036854775809",
-    "123456789012345678901234567890",
-    "\"1795647947424\"",
-    "\" 42 \"",
-    "true",
-    "false",
-    "null",
-    "nul",
-    "NaN",
-    "Infinity",
-];
-
-fn jsonish() -> impl Strategy<Value = String> {
-    prop::collection::vec(
-        prop_oneof![
-            8 => pick(JSON_TOKENS),
-            1 => "\"[^\"\\\\]{0,12}\"",
-            1 => "\\PC{0,6}",
-            // Deep nesting, past serde_json's recursion limit of 128 and the scanner's.
-            1 => (1usize..300, prop::bool::ANY)
-                .prop_map(|(n, obj)| if obj { "{\"a\":".repeat(n) } else { "[".repeat(n) }),
-        ],
-        0..64,
-    )
-    .prop_map(|parts| parts.concat())
-}
-
-fn raw_bytes() -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(any::<u8>(), 0..1024)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Well-formed JSON documents with random whitespace, escapes and duplicate keys, rendered as
-// text; optionally damaged. These reach deep into the edit scanner.
-
-const KEYS: &[&str] = &[
-    "env",
-    "A",
-    "B",
-    "customApiKeyResponses",
-    "approved",
-    "rejected",
-    "apiKeyHelper",
-    "a\"b",
-    "é",
-    "",
-];
-
-const STRINGS: &[&str] = &[
-    "",
-    "x",
-    "k",
-    "sk-ant-api03-x",
-    "a\"b",
-    "}",
-    "]",
-    ",",
-    "\\",
-    "é😀",
-    "\u{0}",
-    "\u{2028}",
-    "0123456789abcdefghij",
-];
-
-const SCALARS: &[&str] = &[
-    "null",
-    "true",
-    "false",
-    "0",
-    "-1",
-    "1.5",
-    "1e3",
-    "-0",
-    "1E-2",
-    "123456789012345678901234",
-    "2.1963605259460954",
-];
-
-const WS: &[&str] = &["", "", "", " ", " ", "\n  ", "\r\n\t", "  \n    ", "\t"];
-
-#[derive(Clone, Debug)]
-enum Doc {
-    Scalar(String),
-    Str {
-        text: String,
-        escape_all: bool,
-    },
-    Array {
-        items: Vec<(String, Doc, String)>,
-        empty_ws: String,
-    },
-    Object {
-        members: Vec<Member>,
-        empty_ws: String,
-    },
-}
-
-#[derive(Clone, Debug)]
-struct Member {
-    ws: [String; 4],
-    key: String,
-    escape_key: bool,
-    value: Doc,
-}
-
-fn ws() -> impl Strategy<Value = String> {
-    pick(WS)
-}
-
-fn doc() -> impl Strategy<Value = Doc> {
-    let leaf = prop_oneof![
-        pick(SCALARS).prop_map(Doc::Scalar),
-        (pick(STRINGS), prop::bool::weighted(0.2))
-            .prop_map(|(text, escape_all)| Doc::Str { text, escape_all }),
-    ];
-    leaf.prop_recursive(5, 48, 5, |inner| {
-        prop_oneof![
-            (
-                prop::collection::vec((ws(), inner.clone(), ws()), 0..5),
-                ws()
-            )
-                .prop_map(|(items, empty_ws)| Doc::Array { items, empty_ws }),
-            (
-                prop::collection::vec(
-                    (
-                        [ws(), ws(), ws(), ws()],
-                        pick(KEYS),
-                        prop::bool::weighted(0.15),
-                        inner
-                    )
-                        .prop_map(|(ws, key, escape_key, value)| Member {
-                            ws,
-                            key,
-                            escape_key,
-                            value
-                        }),
-                    0..5
-                ),
-                ws()
-            )
-                .prop_map(|(members, empty_ws)| Doc::Object { members, empty_ws }),
-        ]
-    })
-}
-
-/// A JSON string literal; with `escape_all`, every character as `\uXXXX` (surrogate pairs too).
-fn quote(text: &str, escape_all: bool) -> String {
-    if !escape_all {
-        return serde_json::to_string(text).expect("a string serialises");
-    }
-    let mut out = String::from("\"");
-    for unit in text.encode_utf16() {
-        out.push_str(&format!("\\u{unit:04x}"));
-    }
-    out.push('"');
-    out
-}
-
-fn render(doc: &Doc, out: &mut String) {
-    match doc {
-        Doc::Scalar(s) => out.push_str(s),
-        Doc::Str { text, escape_all } => out.push_str(&quote(text, *escape_all)),
-        Doc::Array { items, empty_ws } => {
-            out.push('[');
-            if items.is_empty() {
-                out.push_str(empty_ws);
-            }
-            for (i, (before, item, after)) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(before);
-                render(item, out);
-                out.push_str(after);
-            }
-            out.push(']');
-        }
-        Doc::Object { members, empty_ws } => {
-            out.push('{');
-            if members.is_empty() {
-                out.push_str(empty_ws);
-            }
-            for (i, m) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&m.ws[0]);
-                out.push_str(&quote(&m.key, m.escape_key));
-                out.push_str(&m.ws[1]);
-                out.push(':');
-                out.push_str(&m.ws[2]);
-                render(&m.value, out);
-                out.push_str(&m.ws[3]);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// Damage to a rendered document: cut a few bytes, or insert a token, at a relative position.
-#[derive(Clone, Debug)]
-enum Damage {
-    None,
-    Cut(u16, u8),
-    Insert(u16, String),
-}
-
-fn damage() -> impl Strategy<Value = Damage> {
-    prop_oneof![
-        6 => Just(Damage::None),
-        1 => (any::<u16>(), 1u8..4).prop_map(|(at, n)| Damage::Cut(at, n)),
-        1 => (any::<u16>(), pick(JSON_TOKENS)).prop_map(|(at, t)| Damage::Insert(at, t)),
-    ]
-}
-
-/// A char boundary at about `at / 65536` of the way through `text`.
-fn boundary(text: &str, at: u16) -> usize {
-    let mut i = text.len() * usize::from(at) / 65536;
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn apply_damage(mut text: String, damage: &Damage) -> String {
-    match damage {
-        Damage::None => {}
-        Damage::Cut(at, n) => {
-            let from = boundary(&text, *at);
-            let mut to = (from + usize::from(*n)).min(text.len());
-            while !text.is_char_boundary(to) {
-                to += 1;
-            }
-            text.replace_range(from..to, "");
-        }
-        Damage::Insert(at, token) => {
-            let i = boundary(&text, *at);
-            text.insert_str(i, token);
-        }
-    }
-    text
-}
-
-/// A document as text: usually an object, sometimes anything; maybe a BOM, maybe damaged.
-fn document_text() -> impl Strategy<Value = String> {
-    (
-        doc(),
-        prop::bool::weighted(0.85),
-        prop::bool::weighted(0.1),
-        ws(),
-        ws(),
-        damage(),
-    )
-        .prop_map(|(doc, force_object, bom, lead, trail, dmg)| {
-            let doc = match doc {
-                d @ Doc::Object { .. } => d,
-                d if force_object => Doc::Object {
-                    members: vec![Member {
-                        ws: Default::default(),
-                        key: "env".into(),
-                        escape_key: false,
-                        value: d,
-                    }],
-                    empty_ws: String::new(),
-                },
-                d => d,
-            };
-            let mut text = String::new();
-            if bom {
-                text.push('\u{feff}');
-            }
-            text.push_str(&lead);
-            render(&doc, &mut text);
-            text.push_str(&trail);
-            apply_damage(text, &dmg)
-        })
-}
-
 // ---------------------------------------------------------------------------------------------
 // The structural JSON edit, against an independent model.
-
-fn op() -> impl Strategy<Value = JsonOp> {
-    let path = || prop::collection::vec(pick(KEYS), 0..4);
-    prop_oneof![
-        path().prop_map(JsonOp::Remove),
-        (path(), pick(STRINGS)).prop_map(|(p, s)| JsonOp::RemoveString(p, s)),
-        (path(), pick(STRINGS)).prop_map(|(p, s)| JsonOp::PushString(p, s)),
-    ]
-}
 
 /// Walks object keys from the root; `create` makes missing objects. `Ok(None)`: a key is
 /// missing. `Err`: something on the way (or at the end) is not an object.
@@ -573,102 +232,6 @@ fn check_edit(text: &str, ops: &[JsonOp]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------------
-// Shell-profile lines.
-
-const PROFILE_PREFIX: &[&str] = &[
-    "",
-    "export ",
-    "export  ",
-    "declare -x ",
-    "declare -gx ",
-    "typeset -x ",
-    "typeset -gx ",
-    "setenv ",
-    "set ",
-    "set -gx ",
-    "set -x ",
-    "set -Ux ",
-    "set --global --export ",
-    "set --export ",
-    "# ",
-    "#",
-    "  # export ",
-    "\t",
-    "   ",
-    "source ",
-    ". ",
-    "local ",
-    "readonly ",
-    "alias ",
-];
-
-const PROFILE_VARS: &[&str] = &[
-    "ANTHROPIC_API_KEY",
-    "ANTHROPIC_AUTH_TOKEN",
-    "CLAUDE_CODE_OAUTH_TOKEN",
-    "ANTHROPIC_BASE_URL",
-    "ANTHROPIC_API_KEY_2",
-    "PATH",
-    "",
-];
-
-const PROFILE_SEP: &[&str] = &["=", " ", "= ", "==", "\t", "=\"", "='"];
-
-const PROFILE_PIECES: &[&str] = &[
-    "sk-ant-api03-FAKEtestKEY",
-    "-AbCd",
-    "'",
-    "\"",
-    "\\",
-    "\\\"",
-    "\\'",
-    "$(",
-    ")",
-    "$(op read op://vault/key)",
-    "`",
-    "`cat ~/.key`",
-    "$HOME",
-    "${HOME}",
-    "${X:-y}",
-    "$",
-    "#",
-    " # a comment",
-    " #",
-    "#not-a-comment",
-    ";",
-    " && echo hi",
-    "|",
-    "\r",
-    "\u{0}",
-    "é",
-    "😀",
-    "\u{feff}",
-    " ",
-    "\t",
-    "~/x",
-    "http://gw.example:8080/v1",
-];
-
-const PROFILE_SUFFIX: &[&str] = &["", "", "\r", " # comment", ";", " \r", "\\"];
-
-fn profile_line() -> impl Strategy<Value = String> {
-    prop_oneof![
-        6 => (
-            pick(PROFILE_PREFIX),
-            pick(PROFILE_VARS),
-            pick(PROFILE_SEP),
-            prop::collection::vec(pick(PROFILE_PIECES), 0..8),
-            pick(PROFILE_SUFFIX),
-        )
-            .prop_map(|(prefix, var, sep, pieces, suffix)| {
-                format!("{prefix}{var}{sep}{}{suffix}", pieces.concat())
-            }),
-        1 => "\\PC{0,120}",
-        1 => raw_bytes().prop_map(|b| lossy(&b)),
-    ]
-}
-
 fn check_profile_line(line: &str, shell: ShellKind) -> Result<(), TestCaseError> {
     let _ = profiles::unquote(line);
     let Some(a) = profiles::parse_line(line, shell) else {
@@ -689,110 +252,6 @@ fn check_profile_line(line: &str, shell: ShellKind) -> Result<(), TestCaseError>
         prop_assert!(a.dynamic, "{:?} is computed at run time", line);
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Error-message-like text: real signature examples, wrapped, coloured, framed, escaped, with
-// secrets in between.
-
-const NOISE: &[&str] = &[
-    "\u{1b}[31m",
-    "\u{1b}[0m",
-    "\u{1b}[1;38;5;196m",
-    "\u{1b}[2K\r",
-    "\u{1b}]0;claude\u{7}",
-    "\u{1b}]8;;https://x\u{1b}\\",
-    "\u{1b}]",
-    "\u{1b}[",
-    "\u{1b}",
-    "\u{1b}P",
-    "\\u001b[31m",
-    "\\x1b[0m",
-    "\\033[1m",
-    "^[[33m",
-    "\\n",
-    "\\\"",
-    "&quot;",
-    "&#39;",
-    "&amp;",
-    "\n",
-    "\r\n",
-    "\r",
-    "\n\n\n",
-    "  ",
-    "\t",
-    "│ ",
-    " │",
-    "╭──╮",
-    "⎿ ",
-    "⏺ ",
-    "● ",
-    "> ",
-    "❯ ",
-    " · ",
-    "\u{200b}",
-    "\u{a0}",
-    "\u{2028}",
-    "\u{feff}",
-    "’",
-    "“",
-    "API Error: 401",
-    "status: 403",
-    "x-api-key: ",
-    "Authorization: Bearer ",
-    "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"",
-    "\"}}",
-    "<html><body>",
-    "    at Ab.run (file:///opt/claude/cli.js:407:12)",
-    "$ claude -p hi",
-];
-
-const WRAPS: &[&str] = &["\n", "\r\n", "\n  ", " │\n│ ", "\u{1b}[0m\n\u{1b}[31m"];
-
-#[derive(Clone, Debug)]
-enum Piece {
-    Example(usize),
-    Noise(String),
-    Secret(usize, bool),
-    Free(String),
-}
-
-fn error_text() -> impl Strategy<Value = String> {
-    let n = classify::signatures().len();
-    let piece = prop_oneof![
-        3 => (0..n).prop_map(Piece::Example),
-        4 => pick(NOISE).prop_map(Piece::Noise),
-        1 => (0..ALL_FAKE_SECRETS.len(), prop::bool::ANY).prop_map(|(i, spaced)| Piece::Secret(i, spaced)),
-        1 => "\\PC{0,24}".prop_map(Piece::Free),
-    ];
-    (
-        prop::collection::vec(piece, 0..12),
-        // Line breaks anywhere, as a terminal wraps a long line (in a frame, or in colour).
-        prop::collection::vec((any::<u16>(), pick(WRAPS)), 0..4),
-    )
-        .prop_map(|(pieces, inserts)| {
-            let sigs = classify::signatures();
-            let mut text: String = pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Example(i) => sigs[*i].example.clone(),
-                    Piece::Noise(s) | Piece::Free(s) => s.clone(),
-                    // While the bug is open, a secret glued to a path or damaged by a broken
-                    // escape sequence before it is that known leak: keep secrets on their own
-                    // line (the terminal may still wrap them anywhere).
-                    Piece::Secret(i, _) if SPLIT_TOKEN_BUG_OPEN => {
-                        format!("\n{}\n", ALL_FAKE_SECRETS[*i])
-                    }
-                    Piece::Secret(i, false) => ALL_FAKE_SECRETS[*i].to_string(),
-                    Piece::Secret(i, true) => format!(" {} ", ALL_FAKE_SECRETS[*i]),
-                })
-                .collect();
-            for (at, what) in inserts {
-                let i = boundary(&text, at);
-                text.insert_str(i, &what);
-            }
-            text
-        })
 }
 
 fn check_classification(text: &str) -> Result<(), TestCaseError> {
@@ -982,7 +441,7 @@ proptest! {
 
     #[test]
     #[ignore = "fuzz run: cargo test --release --test fuzz -- --ignored"]
-    fn fuzz_classifier(text in error_text(), bytes in raw_bytes()) {
+    fn fuzz_classifier(text in error_text(SPLIT_TOKEN_BUG_OPEN), bytes in raw_bytes()) {
         check_classification(&text)?;
         check_classification(&lossy(&bytes))?;
     }
@@ -1150,5 +609,66 @@ fn huge_inputs_are_refused_or_bounded() {
             growth < MEMORY_BOUND_KIB,
             "peak memory grew by {growth} KiB on 100 MB inputs"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A short property run that goes with every `cargo test`: no panic on arbitrary bytes.
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn credentials_parser_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512), text in jsonish_small()) {
+        let _ = credentials::parse(&lossy(&bytes));
+        if let credentials::CredentialsState::Parsed(t) = credentials::parse(&text) {
+            let _ = (t.usable_token(), t.missing_fields(), t.is_blanked());
+        }
+    }
+
+    #[test]
+    fn settings_and_global_parsers_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512), text in jsonish_small()) {
+        let _ = settings::parse(&lossy(&bytes));
+        let _ = settings::parse(&text);
+        let cfg = global_config::GlobalConfig { path: "/x".into(), state: global_config::parse(&text) };
+        let _ = (cfg.primary_api_key(), cfg.key_approval("sk-ant-api03-x"), cfg.is_trusted(std::path::Path::new("/a/b")));
+    }
+
+    #[test]
+    fn profile_lines_never_panic(line in "\\PC{0,200}", shell in 0usize..4) {
+        let kind = [profiles::ShellKind::Bash, profiles::ShellKind::Zsh, profiles::ShellKind::Fish, profiles::ShellKind::Sh][shell];
+        let _ = profiles::parse_line(&line, kind);
+        let _ = profiles::parse_line(&format!("export ANTHROPIC_API_KEY={line}"), kind);
+        let _ = profiles::parse_line(&format!("set -gx ANTHROPIC_API_KEY {line}"), kind);
+    }
+}
+
+proptest! {
+    // Each case builds a temp home and runs every offline check: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn whole_diagnosis_survives_arbitrary_files(
+        creds in prop::collection::vec(any::<u8>(), 0..256),
+        settings_bytes in prop::collection::vec(any::<u8>(), 0..256),
+        profile in prop::collection::vec(any::<u8>(), 0..256),
+        global in jsonish_small(),
+    ) {
+        let home = TempHome::new();
+        std::fs::create_dir_all(home.home().join(".claude")).unwrap();
+        std::fs::write(home.home().join(".claude/.credentials.json"), &creds).unwrap();
+        std::fs::write(home.home().join(".claude/settings.json"), &settings_bytes).unwrap();
+        std::fs::write(home.home().join(".zshrc"), &profile).unwrap();
+        std::fs::write(home.home().join(".claude.json"), &global).unwrap();
+        let env = home.env().var("SHELL", "/bin/zsh").build();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let outcomes = rt.block_on(async {
+            let ctx = Arc::new(CheckCtx::new(Arc::new(env), CheckOptions { offline: true, ..CheckOptions::default() }));
+            run_all(ctx).await
+        });
+        prop_assert_eq!(outcomes.len(), 6);
+        for o in &outcomes {
+            prop_assert!(!o.summary.is_empty());
+        }
     }
 }

@@ -1,8 +1,11 @@
 //! Memory of the `~/.claude.json` reader does not grow with the file (alone in its own test
 //! binary, so that no other test's allocations move the peak it measures).
 
+mod support;
+
 use claude_auth_tui::sources::global_stream;
 use std::io::Read;
+use support::skipped;
 
 /// One project entry of realistic shape.
 fn project(i: usize) -> String {
@@ -65,7 +68,7 @@ fn peak_rss_kib() -> Option<u64> {
 #[test]
 fn memory_stays_flat_over_a_thirty_two_mb_stream() {
     let Some(before) = peak_rss_kib() else {
-        eprintln!("skipped: no /proc/self/status here");
+        skipped("no /proc/self/status here");
         return;
     };
     let stream = Generated {

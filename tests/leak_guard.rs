@@ -30,15 +30,14 @@ use claude_auth_tui::tui::msg::Msg;
 use claude_auth_tui::tui::msg::Pasted;
 use claude_auth_tui::tui::theme::Theme;
 use claude_auth_tui::tui::work::{self, PlanRequest, PlanSlot};
-use claude_auth_tui::tui::{summary, update, view};
+use claude_auth_tui::tui::{summary, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
+use support::server::{Reply, Server, http};
+use support::wizard::{frame_text, press};
 use support::*;
 
 /// An API key whose last 20 characters are distinctive, to catch the stored tail.
@@ -222,45 +221,38 @@ enum Echo {
 /// A stand-in API on 127.0.0.1 that answers 401 with every request header in the error
 /// message, as a careless gateway might.
 fn echo_server(echo: Echo) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut buf = vec![0u8; 16 * 1024];
-                let n = stream.read(&mut buf).unwrap_or(0);
-                let mut request = String::from_utf8_lossy(&buf[..n]).to_string();
-                if matches!(echo, Echo::InChunks) {
-                    // One line, so the echo stays a valid header too.
-                    let chars: Vec<char> = request.replace(['\r', '\n'], " ").chars().collect();
-                    request = chars
-                        .chunks(20)
-                        .map(|c| c.iter().collect::<String>())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                }
-                let message = format!("invalid x-api-key; you sent: {request}");
-                let body = serde_json::json!({
-                    "type": "error",
-                    "error": {"type": "authentication_error", "message": message},
-                })
-                .to_string();
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nx-echo: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    request
-                        .lines()
-                        .filter(|l| l.to_ascii_lowercase().contains("key")
-                            || l.to_ascii_lowercase().contains("authorization"))
-                        .collect::<Vec<_>>()
-                        .join(" | "),
-                    body.len()
-                );
-            });
+    Server::start_with(move |request| {
+        let mut request = request.to_string();
+        if matches!(echo, Echo::InChunks) {
+            // One line, so the echo stays a valid header too.
+            let chars: Vec<char> = request.replace(['\r', '\n'], " ").chars().collect();
+            request = chars
+                .chunks(20)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ");
         }
-    });
-    format!("http://127.0.0.1:{port}")
+        let message = format!("invalid x-api-key; you sent: {request}");
+        let body = serde_json::json!({
+            "type": "error",
+            "error": {"type": "authentication_error", "message": message},
+        })
+        .to_string();
+        let echoed = request
+            .lines()
+            .filter(|l| {
+                l.to_ascii_lowercase().contains("key")
+                    || l.to_ascii_lowercase().contains("authorization")
+            })
+            .collect::<Vec<_>>()
+            .join(" | ");
+        Reply::Raw(http(
+            "401 Unauthorized",
+            &[("content-type", "application/json"), ("x-echo", &echoed)],
+            &body,
+        ))
+    })
+    .url
 }
 
 fn credentials_json(access: &str, refresh: &str, expires_at: i64, scopes: &str) -> String {
@@ -639,23 +631,6 @@ fn every_mode(case: &Case) {
     case.run(&["undo", "--list"], None);
 }
 
-fn draw_text(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(app, f)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let w = usize::from(buffer.area.width);
-    buffer
-        .content()
-        .chunks(w)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    update(app, Msg::Key(KeyEvent::from(code)));
-}
-
 /// The wizard over a real diagnosis of the home: every row selected, its detail scrolled to
 /// the end, the help overlay, at 80x24 and 120x40; then the summary and the header.
 fn every_frame(case: &Case, paste: &str) {
@@ -714,20 +689,20 @@ fn every_frame(case: &Case, paste: &str) {
             live: case.live,
             paste: paste.to_string(),
         };
-        leaks.check(&context, &draw_text(&app, width, height));
+        leaks.check(&context, &frame_text(&app, width, height));
         for row in 0..app.rows.len() {
             app.selected = row;
             app.detail_scroll = 0;
             let context = format!("{context}, {} selected", app.rows[row].id);
-            leaks.check(&context, &draw_text(&app, width, height));
+            leaks.check(&context, &frame_text(&app, width, height));
             for _ in 0..50 {
                 let before = app.detail_scroll;
-                key(&mut app, KeyCode::PageDown);
+                press(&mut app, KeyCode::PageDown);
                 if app.detail_scroll == before {
                     break;
                 }
                 let context = format!("{context}, scrolled to {}", app.detail_scroll);
-                leaks.check(&context, &draw_text(&app, width, height));
+                leaks.check(&context, &frame_text(&app, width, height));
             }
             app.detail_scroll = 0;
             // The fix dialogs, at the larger size only: a narrow frame wraps long lines, which
@@ -737,8 +712,11 @@ fn every_frame(case: &Case, paste: &str) {
             }
         }
         wizard.undo_and_paste_dialogs(&app, &context);
-        key(&mut app, KeyCode::Char('?'));
-        leaks.check(&format!("{context}, help"), &draw_text(&app, width, height));
+        press(&mut app, KeyCode::Char('?'));
+        leaks.check(
+            &format!("{context}, help"),
+            &frame_text(&app, width, height),
+        );
         leaks.check("wizard summary", &summary::summary(&app));
         leaks.check("wizard header", &format!("{:?}", app.header));
     }
@@ -808,12 +786,12 @@ impl Wizard<'_> {
     /// Draws the current screen and every page of its scrollable content.
     fn frames(&self, app: &mut App, context: &str) -> String {
         let (w, h) = self.size;
-        let first = draw_text(app, w, h);
+        let first = frame_text(app, w, h);
         self.leaks.check(context, &first);
         let mut last = first.clone();
         for page in 1..30 {
             self.send(app, Msg::Key(KeyEvent::from(KeyCode::PageDown)));
-            let next = draw_text(app, w, h);
+            let next = frame_text(app, w, h);
             if next == last {
                 break;
             }

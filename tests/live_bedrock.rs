@@ -1,16 +1,15 @@
 //! The Bedrock live check: one signed (SigV4) or bearer request to the endpoint in
 //! ANTHROPIC_BEDROCK_BASE_URL (a stand-in on 127.0.0.1 here), classified like the Anthropic one.
 
-mod live_server;
 mod support;
 
 use claude_auth_tui::checks::{CheckCtx, CheckOptions, run_check};
 use claude_auth_tui::env::{Environment, EnvironmentBuilder};
 use claude_auth_tui::ids::{CauseId, CheckId};
 use claude_auth_tui::outcome::{CheckOutcome, Status};
-use live_server::{header, ok_models, response, serve};
 use std::sync::Arc;
 use std::time::Duration;
+use support::server::{Reply, Server, header, ok_models, response};
 use support::{FAKE_AUTH_TOKEN, TempHome, assert_no_leak};
 
 const FAKE_AWS_KEY_ID: &str = "AKIAFAKEFAKEFAKE7777";
@@ -42,7 +41,7 @@ fn bedrock(home: &TempHome, base: &str) -> EnvironmentBuilder {
         .var("ANTHROPIC_BEDROCK_BASE_URL", base)
 }
 
-fn aws_error(status: u16, kind: &str, message: &str) -> Vec<u8> {
+fn aws_error(status: u16, kind: &str, message: &str) -> Reply {
     response(
         status,
         &[
@@ -55,15 +54,11 @@ fn aws_error(status: u16, kind: &str, message: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn an_invalid_bedrock_bearer_token_is_expired_or_wrong_credentials() {
-    let server = serve(
-        aws_error(
-            403,
-            "UnrecognizedClientException",
-            "The security token included in the request is invalid.",
-        ),
-        None,
-    )
-    .await;
+    let server = Server::start(aws_error(
+        403,
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+    ));
     let home = TempHome::new();
     let env = bedrock(&home, &server.url)
         .var("AWS_BEARER_TOKEN_BEDROCK", FAKE_AUTH_TOKEN)
@@ -86,7 +81,7 @@ async fn an_invalid_bedrock_bearer_token_is_expired_or_wrong_credentials() {
 
 #[tokio::test]
 async fn static_keys_are_signed_with_sigv4_and_pass() {
-    let server = serve(ok_models(), None).await;
+    let server = Server::start(ok_models());
     let home = TempHome::new();
     let env = bedrock(&home, &server.url)
         .var("AWS_ACCESS_KEY_ID", FAKE_AWS_KEY_ID)
@@ -113,15 +108,11 @@ async fn static_keys_are_signed_with_sigv4_and_pass() {
 
 #[tokio::test]
 async fn access_denied_still_proves_the_credentials() {
-    let server = serve(
-        aws_error(
-            403,
-            "AccessDeniedException",
-            "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: bedrock:ListAsyncInvokes",
-        ),
-        None,
-    )
-    .await;
+    let server = Server::start(aws_error(
+        403,
+        "AccessDeniedException",
+        "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: bedrock:ListAsyncInvokes",
+    ));
     let home = TempHome::new();
     let env = bedrock(&home, &server.url)
         .var("AWS_ACCESS_KEY_ID", FAKE_AWS_KEY_ID)
@@ -134,15 +125,11 @@ async fn access_denied_still_proves_the_credentials() {
 
 #[tokio::test]
 async fn an_html_page_is_a_gateway_and_a_dead_endpoint_is_unreachable() {
-    let server = serve(
-        response(
-            403,
-            &[("Content-Type", "text/html")],
-            "<html><title>Blocked</title></html>",
-        ),
-        None,
-    )
-    .await;
+    let server = Server::start(response(
+        403,
+        &[("Content-Type", "text/html")],
+        "<html><title>Blocked</title></html>",
+    ));
     let home = TempHome::new();
     let out = live(
         bedrock(&home, &server.url)
@@ -184,7 +171,7 @@ async fn without_static_credentials_it_still_says_how_to_check() {
 
 #[tokio::test]
 async fn an_untrusted_folder_choosing_the_bedrock_endpoint_gets_no_credential() {
-    let server = serve(ok_models(), None).await;
+    let server = Server::start(ok_models());
     let home = TempHome::new();
     home.write(
         "project/.claude/settings.json",
@@ -199,6 +186,7 @@ async fn an_untrusted_folder_choosing_the_bedrock_endpoint_gets_no_credential() 
         .var("AWS_BEARER_TOKEN_BEDROCK", FAKE_AUTH_TOKEN)
         .build();
     let out = live(env).await;
+    server.settle();
     assert!(
         server.requests().is_empty(),
         "the folder's endpoint got a request: {:?}",
@@ -213,7 +201,7 @@ async fn an_untrusted_folder_choosing_the_bedrock_endpoint_gets_no_credential() 
 /// Bedrock requests, so the probe sends it too and says so (masked).
 #[tokio::test]
 async fn a_stray_anthropic_key_goes_along_as_the_cli_sends_it() {
-    let server = serve(ok_models(), None).await;
+    let server = Server::start(ok_models());
     let home = TempHome::new();
     let env = bedrock(&home, &server.url)
         .var("AWS_BEARER_TOKEN_BEDROCK", FAKE_AUTH_TOKEN)
@@ -236,7 +224,7 @@ async fn a_stray_anthropic_key_goes_along_as_the_cli_sends_it() {
     );
 
     // Without one, nothing extra is sent.
-    let server = serve(ok_models(), None).await;
+    let server = Server::start(ok_models());
     let env = bedrock(&home, &server.url)
         .var("AWS_BEARER_TOKEN_BEDROCK", FAKE_AUTH_TOKEN)
         .build();

@@ -2,7 +2,6 @@
 //! OAuth login is in play, and a blocked one is named `login-host-unreachable`. The host is
 //! always a stand-in on 127.0.0.1 (CLAUDE_AUTH_TUI_OAUTH_URL); no test reaches a real host.
 
-mod live_server;
 mod support;
 
 use claude_auth_tui::checks::live::login_host::OAUTH_URL_OVERRIDE;
@@ -10,9 +9,9 @@ use claude_auth_tui::checks::{CheckCtx, CheckOptions, run_check};
 use claude_auth_tui::env::Environment;
 use claude_auth_tui::ids::{CauseId, CheckId};
 use claude_auth_tui::outcome::{CheckOutcome, Status};
-use live_server::{header, ok_models, response, serve};
 use std::sync::Arc;
 use std::time::Duration;
+use support::server::{Server, closed_port, header, ok_models, response};
 use support::{FAKE_API_KEY, FAKE_OAUTH_TOKEN, TempHome, assert_no_leak};
 
 async fn live(env: Environment) -> CheckOutcome {
@@ -29,16 +28,10 @@ async fn live(env: Environment) -> CheckOutcome {
     out
 }
 
-/// A port with nothing listening on it.
-async fn closed_port() -> u16 {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    l.local_addr().unwrap().port()
-}
-
 #[tokio::test]
 async fn a_blocked_login_host_is_named_even_when_the_api_answers() {
-    let api = serve(ok_models(), None).await;
-    let port = closed_port().await;
+    let api = Server::start(ok_models());
+    let port = closed_port();
     let home = TempHome::new();
     let env = home
         .env()
@@ -63,8 +56,8 @@ async fn a_blocked_login_host_is_named_even_when_the_api_answers() {
 
 #[tokio::test]
 async fn a_reachable_login_host_gets_no_credential() {
-    let api = serve(ok_models(), None).await;
-    let login = serve(response(405, &[], ""), None).await;
+    let api = Server::start(ok_models());
+    let login = Server::start(response(405, &[], ""));
     let home = TempHome::new();
     let env = home
         .env()
@@ -91,8 +84,8 @@ async fn a_reachable_login_host_gets_no_credential() {
 
 #[tokio::test]
 async fn an_api_key_setup_does_not_probe_the_login_host() {
-    let api = serve(ok_models(), None).await;
-    let login = serve(response(405, &[], ""), None).await;
+    let api = Server::start(ok_models());
+    let login = Server::start(response(405, &[], ""));
     let home = TempHome::new();
     let env = home
         .env()
@@ -102,13 +95,14 @@ async fn an_api_key_setup_does_not_probe_the_login_host() {
         .build();
     let out = live(env).await;
     assert_eq!(out.status, Status::Pass, "{out:#?}");
+    login.settle();
     assert!(login.requests().is_empty(), "{:?}", login.requests());
     assert!(!out.details.iter().any(|d| d.contains("login host")));
 }
 
 #[tokio::test]
 async fn offline_probes_nothing() {
-    let login = serve(response(405, &[], ""), None).await;
+    let login = Server::start(response(405, &[], ""));
     let home = TempHome::new();
     let env = home
         .env()
@@ -126,5 +120,6 @@ async fn offline_probes_nothing() {
     ));
     let out = run_check(CheckId::Live, ctx).await;
     assert_eq!(out.status, Status::Skip);
+    login.settle();
     assert!(login.requests().is_empty());
 }

@@ -3,16 +3,15 @@
 //! snapshot, and the evidence names the store that trusted or refused the chain. Every server is
 //! on 127.0.0.1 with a CA generated here.
 
-mod live_server;
 mod support;
 
 use claude_auth_tui::checks::{CheckCtx, CheckOptions, run_check};
 use claude_auth_tui::env::{Environment, EnvironmentBuilder};
 use claude_auth_tui::ids::{CauseId, CheckId};
 use claude_auth_tui::outcome::{CheckOutcome, Status};
-use live_server::{ca_and_leaf, header, ok_models, serve};
 use std::sync::Arc;
 use std::time::Duration;
+use support::server::{Server, ca_and_leaf, header, ok_models};
 use support::{FAKE_API_KEY, TempHome, assert_no_leak};
 
 async fn live(env: Environment) -> CheckOutcome {
@@ -48,8 +47,8 @@ fn cause(out: &CheckOutcome) -> Option<CauseId> {
 
 #[tokio::test]
 async fn a_ca_only_in_ssl_cert_file_is_trusted_by_default_and_with_system() {
-    let (ca_pem, acceptor) = ca_and_leaf();
-    let server = serve(ok_models(), Some(acceptor)).await;
+    let (ca_pem, tls) = ca_and_leaf();
+    let server = Server::start_tls(ok_models(), tls);
     let home = TempHome::new();
     let bundle = home.write("corp/bundle.pem", &ca_pem);
     let bundle = bundle.display().to_string();
@@ -81,8 +80,8 @@ async fn a_ca_only_in_ssl_cert_file_is_trusted_by_default_and_with_system() {
 
 #[tokio::test]
 async fn bundled_only_refuses_a_ca_from_the_system_store() {
-    let (ca_pem, acceptor) = ca_and_leaf();
-    let server = serve(ok_models(), Some(acceptor)).await;
+    let (ca_pem, tls) = ca_and_leaf();
+    let server = Server::start_tls(ok_models(), tls);
     let home = TempHome::new();
     let bundle = home.write("corp/bundle.pem", &ca_pem);
     let env = with_key(&home, &server.url)
@@ -101,6 +100,7 @@ async fn bundled_only_refuses_a_ca_from_the_system_store() {
     let tls = detail(&out, "TLS: ");
     assert!(tls.contains("refused by the bundled roots"), "{tls}");
     assert!(!tls.contains("system store"), "{tls}");
+    server.settle();
     assert!(
         server.requests().is_empty(),
         "nothing passes an untrusted TLS"
@@ -109,8 +109,8 @@ async fn bundled_only_refuses_a_ca_from_the_system_store() {
 
 #[tokio::test]
 async fn use_system_ca_means_the_system_store_only() {
-    let (ca_pem, acceptor) = ca_and_leaf();
-    let server = serve(ok_models(), Some(acceptor)).await;
+    let (ca_pem, tls) = ca_and_leaf();
+    let server = Server::start_tls(ok_models(), tls);
     let home = TempHome::new();
     let bundle = home.write("corp/bundle.pem", &ca_pem);
     let env = with_key(&home, &server.url)
@@ -131,8 +131,8 @@ async fn use_system_ca_means_the_system_store_only() {
 
 #[tokio::test]
 async fn a_ca_in_ssl_cert_dir_is_trusted_and_bundled_refuses_it() {
-    let (ca_pem, acceptor) = ca_and_leaf();
-    let server = serve(ok_models(), Some(acceptor)).await;
+    let (ca_pem, tls) = ca_and_leaf();
+    let server = Server::start_tls(ok_models(), tls);
     let home = TempHome::new();
     home.write("certs/corp-ca.pem", &ca_pem);
     home.write("certs/README", "not a certificate");
@@ -163,8 +163,8 @@ async fn a_ca_in_ssl_cert_dir_is_trusted_and_bundled_refuses_it() {
 #[tokio::test]
 async fn a_ca_the_snapshot_does_not_name_is_refused_by_every_store() {
     // The CA file exists in the home, but no SSL_CERT_* variable of the snapshot names it.
-    let (ca_pem, acceptor) = ca_and_leaf();
-    let server = serve(ok_models(), Some(acceptor)).await;
+    let (ca_pem, tls) = ca_and_leaf();
+    let server = Server::start_tls(ok_models(), tls);
     let home = TempHome::new();
     home.write("corp/bundle.pem", &ca_pem);
     let out = live(with_key(&home, &server.url).build()).await;

@@ -7,10 +7,9 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use support::pty::{Session, checks_done};
+use support::server::{Reply, Server};
 use support::*;
 
 /// What a hostile server says: every kind of sequence a terminal acts on.
@@ -26,49 +25,35 @@ enum Body {
 
 /// Starts the hostile stand-in; returns its base URL.
 fn hostile_server(kind: Body) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut buf = vec![0u8; 16 * 1024];
-                let _ = stream.read(&mut buf);
-                let (status, content_type, body) = match kind {
-                    Body::Json => (
-                        "401 Unauthorized",
-                        "application/json",
-                        serde_json::json!({
-                            "type": "error",
-                            "error": {"type": "authentication_error", "message": PAYLOAD},
-                            "request_id": format!("req_{PAYLOAD}"),
-                        })
-                        .to_string(),
-                    ),
-                    Body::Html => (
-                        "403 Forbidden",
-                        "text/html",
-                        format!(
-                            "<html><head><title>{PAYLOAD}</title></head><body>blocked</body></html>"
-                        ),
-                    ),
-                };
-                // Header values may carry bytes 0x80..0xff (obs-text): U+009B in UTF-8 is one.
-                let mut response = format!(
-                    "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n",
-                    body.len()
-                )
-                .into_bytes();
-                response.extend_from_slice(b"request-id: req_\xc2\x9b2J\xe2\x80\xaeHDR\r\n");
-                response.extend_from_slice(b"x-should-retry: \xc2\x9b31m\r\n");
-                response.extend_from_slice(b"location: /x\xc2\x9b2J\xe2\x80\xae\r\n");
-                response.extend_from_slice(b"server: evil\xc2\x9b\r\n\r\n");
-                response.extend_from_slice(body.as_bytes());
-                let _ = stream.write_all(&response);
-            });
-        }
-    });
-    format!("http://127.0.0.1:{port}")
+    let (status, content_type, body) = match kind {
+        Body::Json => (
+            "401 Unauthorized",
+            "application/json",
+            serde_json::json!({
+                "type": "error",
+                "error": {"type": "authentication_error", "message": PAYLOAD},
+                "request_id": format!("req_{PAYLOAD}"),
+            })
+            .to_string(),
+        ),
+        Body::Html => (
+            "403 Forbidden",
+            "text/html",
+            format!("<html><head><title>{PAYLOAD}</title></head><body>blocked</body></html>"),
+        ),
+    };
+    // Header values may carry bytes 0x80..0xff (obs-text): U+009B in UTF-8 is one.
+    let mut response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(b"request-id: req_\xc2\x9b2J\xe2\x80\xaeHDR\r\n");
+    response.extend_from_slice(b"x-should-retry: \xc2\x9b31m\r\n");
+    response.extend_from_slice(b"location: /x\xc2\x9b2J\xe2\x80\xae\r\n");
+    response.extend_from_slice(b"server: evil\xc2\x9b\r\n\r\n");
+    response.extend_from_slice(body.as_bytes());
+    Server::start(Reply::Raw(response)).url
 }
 
 /// A character a terminal must never receive raw from us: controls but `\n` and `\t`, and
@@ -280,72 +265,15 @@ fn paths_and_variable_values_are_escaped() {
 
 #[test]
 fn the_summary_after_the_wizard_is_escaped() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
     let url = hostile_server(Body::Json);
     let (home, vars) = home_with_key(&url);
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("openpty");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_claude-auth-tui"));
-    cmd.env_clear();
-    cmd.env("HOME", home.home());
-    cmd.env("PATH", format!("{}:/usr/bin:/bin", home.bin().display()));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("LANG", "C.UTF-8");
-    cmd.env("CLAUDE_AUTH_TUI_MANAGED_DIR", home.managed());
-    for (k, v) in &vars {
-        cmd.env(k, v);
-    }
-    cmd.args(["--timeout", "5"]);
-    cmd.cwd(home.cwd());
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut writer = pair.master.take_writer().expect("writer");
-    let raw = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
-    let sink = std::sync::Arc::clone(&raw);
-    let drain = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    // Wait for the live check's row to finish (its summary quotes the server), then quit.
-    let start = Instant::now();
-    loop {
-        let seen = String::from_utf8_lossy(&raw.lock().unwrap()).to_string();
-        if seen.contains("failed") {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the wizard never finished its checks"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    writer.write_all(b"q").unwrap();
-    writer.flush().unwrap();
-    let start = Instant::now();
-    while child.try_wait().expect("try_wait").is_none() {
-        if start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("the wizard did not quit");
-        }
-        std::thread::sleep(Duration::from_millis(30));
-    }
-    drop(writer);
-    drop(pair.master);
-    let _ = drain.join();
-    let raw = raw.lock().unwrap().clone();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut session = Session::start_with(&home, &["--timeout", "5"], &vars);
+    // Every check done (the live check's summary quotes the server), then quit.
+    session.wait_for("the wizard to finish its checks", checks_done);
+    session.send(b"q");
+    session.wait_exit();
+    let raw = session.raw();
     // The summary is what follows the last mode change back from the alternate screen.
     let left = raw
         .windows(8)

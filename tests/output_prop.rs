@@ -2,39 +2,13 @@
 //! sequence or bidi override passes raw) and the secret scrubber (no run of 12 or more
 //! consecutive characters of a known secret survives, however the secret is cut up).
 
+mod support;
+
 use claude_auth_tui::sanitize::{self, EscapingWriter};
 use claude_auth_tui::secret::{self, FRAGMENT_MIN};
 use proptest::prelude::*;
 use std::io::Write;
-
-/// Text rich in what terminals act on: controls, C1, bidi, ESC-led sequences, plain words.
-fn hostile_text() -> impl Strategy<Value = String> {
-    prop::collection::vec(
-        prop_oneof![
-            any::<char>().prop_map(String::from),
-            (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap().to_string()),
-            (0x7fu32..0xa0).prop_map(|c| char::from_u32(c).unwrap().to_string()),
-            prop::sample::select(vec![
-                "\u{1b}]52;c;aGk=\u{7}",
-                "\u{1b}]0;title\u{1b}\\",
-                "\u{1b}[2J",
-                "\u{9b}31m",
-                "\r",
-                "\u{202e}",
-                "\u{2066}",
-                "\u{200f}",
-                "\u{61c}",
-                "\n",
-                "\t",
-                "plain words ",
-                "日本 ",
-            ])
-            .prop_map(str::to_string),
-        ],
-        0..40,
-    )
-    .prop_map(|parts| parts.concat())
-}
+use support::strategies::hostile_text;
 
 fn dangerous(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')

@@ -11,26 +11,13 @@ use claude_auth_tui::tui::app::App;
 use claude_auth_tui::tui::modal::Modal;
 use claude_auth_tui::tui::msg::Msg;
 use claude_auth_tui::tui::theme::Theme;
-use claude_auth_tui::tui::{update, view};
+use claude_auth_tui::tui::update;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use support::wizard::frame_text;
 use support::*;
 
 /// The last 20 characters of a key, as `~/.claude.json` keeps them.
 const KEY_TAIL: &str = "-Tail20xDistinctQ7zZ";
-
-fn draw_text(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    terminal.draw(|f| view(app, f)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    buffer
-        .content()
-        .chunks(usize::from(buffer.area.width))
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
     update(app, Msg::Key(KeyEvent::new(code, modifiers)));
@@ -45,7 +32,7 @@ fn held_text(app: &App) -> String {
 
 /// Fails when the frame or the text held shows a secret (whole or 12+ characters of one).
 fn assert_hidden(app: &App, context: &str) {
-    let frame = draw_text(app);
+    let frame = frame_text(app, 120, 40);
     let held = held_text(app);
     for (what, text) in [("frame", &frame), ("text held", &held)] {
         let found = fragment_leaks(text, &[FAKE_API_KEY, FAKE_AUTH_TOKEN, FAKE_OAUTH_TOKEN]);
@@ -132,7 +119,7 @@ fn a_typed_error_is_still_recognised() {
         panic!("{:?}", app.modal)
     };
     assert_eq!(e.classification.cause, Some(CauseId::KeyInvalid));
-    assert_no_leak(&draw_text(&app));
+    assert_no_leak(&frame_text(&app, 120, 40));
 }
 
 /// A bracketed paste, then more typed into the middle of the masked key: still hidden.

@@ -6,10 +6,8 @@
 mod support;
 
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use support::server::{Reply, Server, http};
 use support::*;
 
 /// A `claude setup-token` token that has been revoked (fake).
@@ -18,27 +16,27 @@ const STALE_SETUP_TOKEN: &str =
 
 type Answer = fn(&str) -> (&'static str, &'static str);
 
-/// Records each request head (lower-cased) and answers what `answer` says for it.
-fn stand_in(answer: Answer) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for mut s in listener.incoming().flatten() {
-            let mut buf = vec![0u8; 16384];
-            let n = s.read(&mut buf).unwrap_or(0);
-            let head = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
-            let (status, body) = answer(&head);
-            log.lock().unwrap().push(head);
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nx-should-retry: false\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    (format!("http://127.0.0.1:{port}"), seen)
+/// Answers each request with what `answer` says for it (lower-cased), as JSON.
+fn stand_in(answer: Answer) -> Server {
+    Server::start_with(move |request| {
+        let (status, body) = answer(&request.to_ascii_lowercase());
+        Reply::Raw(http(
+            status,
+            &[
+                ("content-type", "application/json"),
+                ("x-should-retry", "false"),
+            ],
+            body,
+        ))
+    })
+}
+
+/// Every request the stand-in got, lower-cased.
+fn received(api: &Server) -> Vec<String> {
+    api.requests()
+        .iter()
+        .map(|r| r.to_ascii_lowercase())
+        .collect()
 }
 
 fn check_json(home: &TempHome, vars: &[(&str, &str)]) -> Value {
@@ -79,7 +77,7 @@ fn auth_token_with_primary_api_key_sends_both_and_blames_the_right_one() {
         ".claude.json",
         &format!(r#"{{"primaryApiKey":"{FAKE_API_KEY}"}}"#),
     );
-    let (url, seen) = stand_in(|_| {
+    let api = stand_in(|_| {
         (
             "401 Unauthorized",
             r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#,
@@ -89,10 +87,10 @@ fn auth_token_with_primary_api_key_sends_both_and_blames_the_right_one() {
         &home,
         &[
             ("ANTHROPIC_AUTH_TOKEN", FAKE_AUTH_TOKEN),
-            ("ANTHROPIC_BASE_URL", &url),
+            ("ANTHROPIC_BASE_URL", &api.url),
         ],
     );
-    let head = seen.lock().unwrap()[0].clone();
+    let head = received(&api)[0].clone();
     assert!(
         head.contains(&format!("x-api-key: {}", FAKE_API_KEY.to_ascii_lowercase())),
         "{head}"
@@ -128,7 +126,7 @@ fn refused_setup_token_is_retried_with_the_stored_login() {
     home.fake_claude_standard();
     home.write_credentials(4_000_000_000_000);
     // The stored login works; the setup token does not.
-    let (url, seen) = stand_in(|head| {
+    let api = stand_in(|head| {
         if head.contains(&FAKE_OAUTH_TOKEN.to_ascii_lowercase()) {
             ("200 OK", r#"{"data":[],"has_more":false}"#)
         } else {
@@ -140,10 +138,10 @@ fn refused_setup_token_is_retried_with_the_stored_login() {
     });
     let vars = [
         ("CLAUDE_CODE_OAUTH_TOKEN", STALE_SETUP_TOKEN),
-        ("ANTHROPIC_BASE_URL", url.as_str()),
+        ("ANTHROPIC_BASE_URL", api.url.as_str()),
     ];
     let doc = check_json(&home, &vars);
-    let heads = seen.lock().unwrap().clone();
+    let heads = received(&api);
     assert_eq!(heads.len(), 2, "{heads:?}");
     assert!(heads[0].contains(&STALE_SETUP_TOKEN.to_ascii_lowercase()));
     assert!(heads[1].contains(&FAKE_OAUTH_TOKEN.to_ascii_lowercase()));
@@ -155,7 +153,7 @@ fn refused_setup_token_is_retried_with_the_stored_login() {
     let home = TempHome::new();
     home.fake_claude_standard();
     home.write_credentials(4_000_000_000_000);
-    let (url, seen) = stand_in(|_| {
+    let api = stand_in(|_| {
         (
             "401 Unauthorized",
             r#"{"type":"error","error":{"type":"authentication_error","message":"Invalid bearer token"}}"#,
@@ -163,10 +161,10 @@ fn refused_setup_token_is_retried_with_the_stored_login() {
     });
     let vars = [
         ("CLAUDE_CODE_OAUTH_TOKEN", STALE_SETUP_TOKEN),
-        ("ANTHROPIC_BASE_URL", url.as_str()),
+        ("ANTHROPIC_BASE_URL", api.url.as_str()),
     ];
     let doc = check_json(&home, &vars);
-    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert_eq!(received(&api).len(), 2);
     let live = live_check(&doc);
     assert_eq!(live["status"], "fail", "{live}");
 }

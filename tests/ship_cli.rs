@@ -6,7 +6,7 @@ mod support;
 use claude_auth_tui::ids::FixId;
 use std::path::Path;
 use std::process::Command;
-use support::TempHome;
+use support::{TempHome, skipped};
 
 fn run_ok(home: &TempHome, args: &[&str]) -> String {
     let out = home.command().args(args).output().expect("run the binary");
@@ -22,9 +22,9 @@ fn run_ok(home: &TempHome, args: &[&str]) -> String {
 fn shell(name: &str) -> Option<String> {
     let found = which::which(name).ok().map(|p| p.display().to_string());
     if found.is_none() {
-        eprintln!(
-            "skipped: `{name}` is not installed here, so its completion script was not loaded"
-        );
+        skipped(&format!(
+            "`{name}` is not installed here, so its completion script was not loaded"
+        ));
     }
     found
 }
@@ -221,7 +221,7 @@ fn man_page_is_roff_and_lists_the_commands() {
             assert!(shown.contains("claude-auth-tui"), "{shown}");
         }
     } else {
-        eprintln!("skipped: `man` is not installed here, so the page was not rendered");
+        skipped("`man` is not installed here, so the page was not rendered");
     }
 }
 

@@ -124,12 +124,9 @@ fn check(home: &TempHome, vars: &[(&str, &str)], offline: bool, what: &str) -> S
     text
 }
 
-/// A port on 127.0.0.1 that nothing listens on.
+/// A URL on 127.0.0.1 that nothing listens on.
 fn closed_port() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+    format!("http://127.0.0.1:{}", support::server::closed_port())
 }
 
 fn assert_named(text: &str, kind: Special, what: &str) {

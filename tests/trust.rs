@@ -5,47 +5,34 @@
 mod support;
 
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
+use support::server::{INVALID_KEY_BODY, Server, json};
 use support::*;
 
-/// A stand-in API on 127.0.0.1 that records every request head and answers `status` + `body`.
+/// A stand-in API on 127.0.0.1 that records every request and answers `status` + `body`.
 struct Recorder {
     url: String,
-    seen: Arc<Mutex<Vec<String>>>,
+    server: Server,
 }
 
 impl Recorder {
-    fn start(status: &'static str, body: &'static str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&seen);
-        std::thread::spawn(move || {
-            for mut s in listener.incoming().flatten() {
-                let mut buf = vec![0u8; 16384];
-                let n = s.read(&mut buf).unwrap_or(0);
-                log.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase());
-                let _ = write!(
-                    s,
-                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            }
-        });
+    fn start(status: &str, body: &str) -> Self {
+        let server = Server::start(json(status, body));
         Self {
-            url: format!("http://127.0.0.1:{port}"),
-            seen,
+            url: server.url.clone(),
+            server,
         }
     }
 
+    /// Every request so far (lower-cased), once the stand-in has read all that was sent to it.
     fn requests(&self) -> Vec<String> {
-        self.seen.lock().unwrap().clone()
+        self.server.settle();
+        self.server
+            .requests()
+            .iter()
+            .map(|r| r.to_ascii_lowercase())
+            .collect()
     }
 
     /// Whether any request carried a credential header.
@@ -56,8 +43,7 @@ impl Recorder {
     }
 }
 
-const REJECTED_401: &str =
-    r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#;
+const REJECTED_401: &str = INVALID_KEY_BODY;
 const OK_200: &str = r#"{"data":[],"has_more":false}"#;
 
 fn run(home: &TempHome, args: &[&str], vars: &[(&str, &str)]) -> String {

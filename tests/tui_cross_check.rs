@@ -1,6 +1,8 @@
 //! The wizard's background cross-check (`claude auth status`), as messages: it arrives after the
 //! verdict, amends the finished `cli` row, and is dropped for a row that is running again.
 
+mod support;
+
 use claude_auth_tui::ids::{CauseId, CheckId};
 use claude_auth_tui::outcome::{CheckOutcome, Status};
 use claude_auth_tui::tui::app::App;
@@ -8,12 +10,7 @@ use claude_auth_tui::tui::effect::Effect;
 use claude_auth_tui::tui::msg::Msg;
 use claude_auth_tui::tui::update::update;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn pass(id: CheckId) -> CheckOutcome {
-    let mut o = CheckOutcome::new(id);
-    o.summary = "fine".to_string();
-    o
-}
+use support::wizard::pass;
 
 /// Every check reported and passed.
 fn all_passed() -> (App, u64) {

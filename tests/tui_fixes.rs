@@ -13,8 +13,8 @@ use claude_auth_tui::tui::msg::Msg;
 use claude_auth_tui::tui::work::{self, PlanRequest, PlanSlot};
 use std::sync::Arc;
 use std::time::Duration;
+use support::server::{INVALID_KEY_BODY, Reply, Server, http};
 use support::{FAKE_API_KEY, FAKE_OTHER_KEY, TempHome, assert_no_leak};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::sync::mpsc;
 
 const ZSHRC: &str = "# my zsh\nalias ll='ls -l'\n";
@@ -216,38 +216,22 @@ async fn silence_env_key_views_a_terminal_without_the_key() {
 }
 
 /// A stand-in API on 127.0.0.1 that refuses every key.
-async fn refusing_api() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut buf).await {
-                        Ok(n) if n > 0 => head.extend_from_slice(&buf[..n]),
-                        _ => return,
-                    }
-                }
-                let body = r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#;
-                let reply = format!(
-                    "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\
-                     x-should-retry: false\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(reply.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
-    url
+fn refusing_api() -> String {
+    Server::start(Reply::Raw(http(
+        "401 Unauthorized",
+        &[
+            ("content-type", "application/json"),
+            ("x-should-retry", "false"),
+        ],
+        INVALID_KEY_BODY,
+    )))
+    .url
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_the_api_refuses_is_reported_and_nothing_is_planned() {
     let tmp = TempHome::new();
-    let url = refusing_api().await;
+    let url = refusing_api();
     let env = Arc::new(
         tmp.env()
             .var("SHELL", "/bin/zsh")

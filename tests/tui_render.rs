@@ -6,134 +6,15 @@ mod support;
 use claude_auth_tui::checks::{self, CheckCtx, CheckOptions};
 use claude_auth_tui::ids::{CauseId, CheckId, FixId};
 use claude_auth_tui::outcome::{CheckOutcome, Status};
-use claude_auth_tui::secret;
 use claude_auth_tui::tui::app::{App, Header};
 use claude_auth_tui::tui::msg::Msg;
 use claude_auth_tui::tui::theme::Theme;
 use claude_auth_tui::tui::{summary, update, view};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use std::sync::Arc;
+use support::wizard::{draw, finish, finished_key_not_exported, press, running, sized, text};
 use support::{FAKE_API_KEY, FAKE_OAUTH_TOKEN, FAKE_OTHER_KEY, TempHome, assert_no_leak};
-
-fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(app, f)).unwrap();
-    terminal
-}
-
-fn text(buffer: &Buffer) -> String {
-    let width = usize::from(buffer.area.width);
-    buffer
-        .content()
-        .chunks(width)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn sized(mut app: App, width: u16, height: u16) -> App {
-    update(&mut app, Msg::Resize { width, height });
-    app
-}
-
-fn finish(app: &mut App, run_id: u64, outcome: CheckOutcome) {
-    update(app, Msg::CheckFinished { run_id, outcome });
-}
-
-fn no_credential_header() -> Header {
-    Header {
-        method: None,
-        masked: None,
-        source: "Claude Code has no credential to send".into(),
-        endpoint: "https://api.anthropic.com".into(),
-        endpoint_source: "default".into(),
-    }
-}
-
-fn simple(id: CheckId, status: Status, summary: &str) -> CheckOutcome {
-    let mut o = CheckOutcome::new(id);
-    o.status = status;
-    o.summary = summary.into();
-    o
-}
-
-fn shell_env_failure() -> CheckOutcome {
-    let mut o = CheckOutcome::new(CheckId::ShellEnv);
-    o.detail("ANTHROPIC_API_KEY: not set in this shell");
-    o.detail(format!(
-        "~/.zshrc:4 assigns ANTHROPIC_API_KEY = {} without `export`",
-        secret::mask(FAKE_API_KEY)
-    ));
-    o.find(
-        CauseId::KeyNotExported,
-        Status::Fail,
-        "ANTHROPIC_API_KEY is set in ~/.zshrc:4 but never exported, so `claude` cannot see it",
-    );
-    o.offer(FixId::ExportKey);
-    o.finish("")
-}
-
-/// A setup where the key in ~/.zshrc is not exported, every check done.
-fn finished(theme: Theme) -> App {
-    let mut app = App::new(theme);
-    update(&mut app, Msg::Started);
-    update(
-        &mut app,
-        Msg::Resolved {
-            run_id: 1,
-            header: no_credential_header(),
-        },
-    );
-    for o in [
-        simple(
-            CheckId::Cli,
-            Status::Pass,
-            "Claude Code 2.1.197 at ~/.local/bin/claude",
-        ),
-        shell_env_failure(),
-        simple(
-            CheckId::Oauth,
-            Status::Skip,
-            "no login stored (that is fine with a key)",
-        ),
-        simple(CheckId::Live, Status::Skip, "skipped: --offline"),
-        simple(
-            CheckId::ConfigScope,
-            Status::Pass,
-            "2 settings files read; no override of your key or endpoint",
-        ),
-        simple(
-            CheckId::Endpoint,
-            Status::Pass,
-            "requests go to https://api.anthropic.com (default)",
-        ),
-    ] {
-        finish(&mut app, 1, o);
-    }
-    app
-}
-
-/// Checks streaming in: the CLI passed, shell-env failed, the rest still running.
-fn running() -> App {
-    let mut app = App::new(Theme::default());
-    update(&mut app, Msg::Started);
-    finish(
-        &mut app,
-        1,
-        simple(
-            CheckId::Cli,
-            Status::Pass,
-            "Claude Code 2.1.197 at ~/.local/bin/claude",
-        ),
-    );
-    for _ in 0..3 {
-        update(&mut app, Msg::Tick);
-    }
-    app
-}
 
 #[test]
 fn streaming_in_80x24() {
@@ -148,7 +29,7 @@ fn streaming_in_80x24() {
 
 #[test]
 fn finished_with_a_failure_80x24() {
-    let app = sized(finished(Theme::default()), 80, 24);
+    let app = sized(finished_key_not_exported(Theme::default()), 80, 24);
     assert_eq!(
         app.selected_id(),
         CheckId::ShellEnv,
@@ -179,7 +60,7 @@ fn finished_with_a_failure_80x24() {
 
 #[test]
 fn finished_with_a_failure_120x40_shows_explanation_verify_and_fixes() {
-    let app = sized(finished(Theme::default()), 120, 40);
+    let app = sized(finished_key_not_exported(Theme::default()), 120, 40);
     let terminal = draw(&app, 120, 40);
     let screen = text(terminal.backend().buffer());
     let info = claude_auth_tui::knowledge::cause(CauseId::KeyNotExported);
@@ -198,7 +79,7 @@ fn finished_with_a_failure_120x40_shows_explanation_verify_and_fixes() {
 
 #[test]
 fn overflowing_detail_shows_a_scrollbar_and_scrolls() {
-    let mut app = sized(finished(Theme::default()), 80, 24);
+    let mut app = sized(finished_key_not_exported(Theme::default()), 80, 24);
     let before = text(draw(&app, 80, 24).backend().buffer());
     assert!(before.contains('▼'), "scrollbar expected:\n{before}");
     update(
@@ -218,7 +99,7 @@ fn overflowing_detail_shows_a_scrollbar_and_scrolls() {
 
 #[test]
 fn help_overlay_80x24_lists_every_key() {
-    let mut app = sized(finished(Theme::default()), 80, 24);
+    let mut app = sized(finished_key_not_exported(Theme::default()), 80, 24);
     update(
         &mut app,
         Msg::Key(crossterm::event::KeyEvent::from(
@@ -243,7 +124,7 @@ fn help_overlay_80x24_lists_every_key() {
 
 #[test]
 fn too_small_50x12_shows_a_message_instead_of_the_panes() {
-    let app = sized(finished(Theme::default()), 50, 12);
+    let app = sized(finished_key_not_exported(Theme::default()), 50, 12);
     let terminal = draw(&app, 50, 12);
     let screen = text(terminal.backend().buffer());
     assert!(screen.contains("Terminal too small"));
@@ -255,7 +136,7 @@ fn too_small_50x12_shows_a_message_instead_of_the_panes() {
 
 #[test]
 fn the_minimum_size_fits_every_check() {
-    let app = sized(finished(Theme::default()), 60, 15);
+    let app = sized(finished_key_not_exported(Theme::default()), 60, 15);
     let screen = text(draw(&app, 60, 15).backend().buffer());
     for id in CheckId::ALL {
         assert!(
@@ -277,7 +158,7 @@ fn colours(buffer: &Buffer) -> Vec<Color> {
 
 #[test]
 fn colours_are_the_16_basic_ones_and_mean_something() {
-    let app = sized(finished(Theme::default()), 80, 24);
+    let app = sized(finished_key_not_exported(Theme::default()), 80, 24);
     let terminal = draw(&app, 80, 24);
     let buffer = terminal.backend().buffer();
     for colour in colours(buffer) {
@@ -297,7 +178,7 @@ fn colours_are_the_16_basic_ones_and_mean_something() {
 
 #[test]
 fn no_color_uses_no_colour_at_all() {
-    let app = sized(finished(Theme::plain()), 80, 24);
+    let app = sized(finished_key_not_exported(Theme::plain()), 80, 24);
     let mut help = app.clone();
     help.show_help = true;
     for app in [app, help, sized(running(), 80, 24)] {
@@ -316,7 +197,7 @@ fn no_color_uses_no_colour_at_all() {
 #[test]
 fn demo_badge_shows_in_the_header() {
     let app = sized(
-        finished(Theme::default()).with_demo("key-not-exported"),
+        finished_key_not_exported(Theme::default()).with_demo("key-not-exported"),
         80,
         24,
     );
@@ -333,7 +214,7 @@ fn demo_badge_shows_in_the_header() {
 #[test]
 fn the_summary_gives_the_whole_backup_path() {
     // The backup folder's name is ours, not a token: it is printed whole, so it can be found.
-    let mut app = finished(Theme::default());
+    let mut app = finished_key_not_exported(Theme::default());
     let backup = "~/.local/state/claude-auth-tui/backups/20261130T115828Z-drop-override-1/";
     app.applied.push(claude_auth_tui::tui::app::AppliedFix {
         fix: FixId::DropOverride,
@@ -348,7 +229,7 @@ fn the_summary_gives_the_whole_backup_path() {
 
 #[test]
 fn the_summary_names_the_problems_the_primary_cause_and_its_fix() {
-    let app = finished(Theme::default());
+    let app = finished_key_not_exported(Theme::default());
     let text = summary::summary(&app);
     assert!(
         text.starts_with("claude-auth-tui: 1 failed, 3 passed, 2 skipped\n"),
@@ -446,12 +327,8 @@ use claude_auth_tui::tui::fix_flow::{Applied, PlanView};
 use claude_auth_tui::tui::modal::{Confirm, Confirming, Explained, Message, Modal, Tone};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn press(app: &mut App, code: KeyCode) {
-    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
 fn with_modal(width: u16, height: u16, modal: Modal) -> App {
-    let mut app = sized(finished(Theme::default()), width, height);
+    let mut app = sized(finished_key_not_exported(Theme::default()), width, height);
     app.modal = Some(modal);
     app
 }
@@ -477,7 +354,7 @@ fn screen_of(app: &App, width: u16, height: u16) -> String {
 
 #[test]
 fn the_detail_pane_numbers_the_fixes_and_the_bar_offers_f() {
-    let app = sized(finished(Theme::default()), 120, 40);
+    let app = sized(finished_key_not_exported(Theme::default()), 120, 40);
     let screen = screen_of(&app, 120, 40);
     assert!(
         screen.contains(" 1  export-key  Save an API key in your shell profile"),
@@ -511,7 +388,7 @@ fn fix_menu_80x24() {
 
 #[test]
 fn the_key_input_shows_dots_and_only_the_last_four() {
-    let mut app = sized(finished(Theme::default()), 80, 24);
+    let mut app = sized(finished_key_not_exported(Theme::default()), 80, 24);
     update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE)),
@@ -646,7 +523,7 @@ fn confirm_80x24_scrolls_a_long_plan() {
 
 #[test]
 fn paste_input_and_its_verdict() {
-    let mut app = sized(finished(Theme::default()), 100, 30);
+    let mut app = sized(finished_key_not_exported(Theme::default()), 100, 30);
     update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)),
@@ -692,7 +569,7 @@ fn paste_input_and_its_verdict() {
 #[test]
 fn the_paste_box_wraps_long_lines() {
     // At 80 columns a 150-character error line is shown whole, over several rows.
-    let mut app = sized(finished(Theme::default()), 80, 24);
+    let mut app = sized(finished_key_not_exported(Theme::default()), 80, 24);
     update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::NONE)),
@@ -734,7 +611,7 @@ fn an_unrecognised_paste_says_so_with_the_nearest_causes() {
 
 #[test]
 fn after_a_fix_the_status_line_and_the_header_say_what_happened() {
-    let mut app = sized(finished(Theme::default()), 100, 30);
+    let mut app = sized(finished_key_not_exported(Theme::default()), 100, 30);
     update(
         &mut app,
         Msg::FixApplied {
@@ -811,7 +688,7 @@ fn no_color_dialogs_use_no_colour() {
 /// The api-key-helper-failed setup with its file deep in the home: the header must keep the
 /// file name and line at every size.
 fn deep_path_app(width: u16, height: u16) -> App {
-    let mut app = finished(Theme::default());
+    let mut app = finished_key_not_exported(Theme::default());
     update(
         &mut app,
         Msg::Resolved {
@@ -881,7 +758,7 @@ fn the_detail_title_is_cut_with_an_ellipsis_at_60x15() {
 #[test]
 fn the_bar_keeps_every_key_or_says_there_are_more() {
     for (width, height) in [(60, 15), (80, 24), (120, 40)] {
-        let app = sized(finished(Theme::default()), width, height);
+        let app = sized(finished_key_not_exported(Theme::default()), width, height);
         let all = claude_auth_tui::tui::keys::bar_entries(&app, u16::MAX);
         let shown = claude_auth_tui::tui::keys::bar_entries(&app, width);
         let fits_all = shown.len() == all.len();
@@ -891,7 +768,7 @@ fn the_bar_keeps_every_key_or_says_there_are_more() {
         );
     }
     // At 120 columns nothing needs to go.
-    let app = sized(finished(Theme::default()), 120, 40);
+    let app = sized(finished_key_not_exported(Theme::default()), 120, 40);
     let shown = claude_auth_tui::tui::keys::bar_entries(&app, 120);
     assert!(shown.contains(&("p", "paste")) && shown.contains(&("s", "report")));
 }
@@ -899,7 +776,7 @@ fn the_bar_keeps_every_key_or_says_there_are_more() {
 #[test]
 fn commands_to_check_by_hand_are_never_broken_across_lines() {
     for width in [30u16, 44, 60, 100] {
-        let app = finished(Theme::default());
+        let app = finished_key_not_exported(Theme::default());
         let lines: Vec<String> = view::detail::lines(&app, width)
             .iter()
             .map(ToString::to_string)
@@ -929,7 +806,7 @@ fn commands_to_check_by_hand_are_never_broken_across_lines() {
 
 #[test]
 fn prose_under_check_it_yourself_is_not_shown_as_a_command() {
-    let mut app = finished(Theme::default());
+    let mut app = finished_key_not_exported(Theme::default());
     let mut o = CheckOutcome::new(CheckId::Live);
     o.find(
         CauseId::CreditLow,
@@ -976,7 +853,7 @@ fn text_with_reverse_marks(buffer: &Buffer) -> String {
 
 #[test]
 fn no_color_shows_the_selection_in_reverse_and_the_primary_cause_in_words() {
-    let mut app = sized(finished(Theme::plain()), 80, 24);
+    let mut app = sized(finished_key_not_exported(Theme::plain()), 80, 24);
     // Select a row that is not the primary cause: both must be told apart without colour.
     app.selected = 0;
     let terminal = draw(&app, 80, 24);
@@ -1003,7 +880,7 @@ fn no_color_shows_the_selection_in_reverse_and_the_primary_cause_in_words() {
 #[test]
 fn the_key_input_counts_one_character() {
     use claude_auth_tui::tui::modal::{KeyInput, Modal, SecretInput};
-    let mut app = sized(finished(Theme::default()), 80, 24);
+    let mut app = sized(finished_key_not_exported(Theme::default()), 80, 24);
     let mut input = SecretInput::new();
     input.paste("x");
     app.modal = Some(Modal::KeyInput(KeyInput {

@@ -3,7 +3,6 @@
 //! endpoint on 127.0.0.1 here: Google is never contacted). A user login posts its refresh
 //! token; a service-account key signs a JWT that the stand-in verifies with the public key.
 
-mod live_server;
 mod support;
 
 use base64::Engine;
@@ -12,13 +11,11 @@ use claude_auth_tui::checks::{CheckCtx, CheckOptions, run_check};
 use claude_auth_tui::env::{Environment, EnvironmentBuilder};
 use claude_auth_tui::ids::{CauseId, CheckId};
 use claude_auth_tui::outcome::{CheckOutcome, Status};
-use live_server::{header, response};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+use support::server::{Reply, Server, header, response};
 use support::{TempHome, assert_no_leak, fragment_leaks};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 const FAKE_GOOGLE_REFRESH: &str = "1//0gFAKEgoogleREFRESHtoken555555555555555555555-Gr05";
 const FAKE_CLIENT_SECRET: &str = "GOCSPX-FAKEclientSECRET6666666666-Cs06";
@@ -28,91 +25,41 @@ const SA_EMAIL: &str = "claude@proj.iam.gserviceaccount.com";
 const ADC: &str = ".config/gcloud/application_default_credentials.json";
 const SHOWN: &str = "~/.config/gcloud/application_default_credentials.json";
 
-/// A stand-in token endpoint: every request's head and full body recorded; one fixed answer,
-/// or none at all (`None`: it reads the request and then says nothing).
+/// The shared stand-in as a token endpoint: every request's head and body recorded; one fixed
+/// answer, or none at all (`None`: it reads the request and then says nothing).
 struct TokenServer {
-    url: String,
-    seen: Arc<Mutex<Vec<(String, String)>>>,
+    server: Server,
 }
 
 impl TokenServer {
     fn requests(&self) -> Vec<(String, String)> {
-        self.seen.lock().unwrap().clone()
+        self.server
+            .requests()
+            .into_iter()
+            .map(|r| match r.split_once("\r\n\r\n") {
+                Some((head, body)) => (format!("{head}\r\n\r\n"), body.to_string()),
+                None => (r, String::new()),
+            })
+            .collect()
     }
 
     fn token_uri(&self) -> String {
-        format!("{}/token", self.url)
+        format!("{}/token", self.server.url)
     }
 }
 
-async fn token_server(reply: Option<Vec<u8>>) -> TokenServer {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&seen);
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                return;
-            };
-            let reply = reply.clone();
-            let log = Arc::clone(&log);
-            tokio::spawn(async move {
-                let Some(request) = read_request(&mut stream).await else {
-                    return;
-                };
-                log.lock().unwrap().push(request);
-                match reply {
-                    Some(bytes) => {
-                        let _ = stream.write_all(&bytes).await;
-                        let _ = stream.shutdown().await;
-                    }
-                    None => tokio::time::sleep(Duration::from_secs(30)).await,
-                }
-            });
-        }
-    });
-    TokenServer { url, seen }
-}
-
-/// The head and the body (by Content-Length).
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<(String, String)> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk))
-            .await
-            .ok()?
-            .ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let len: usize = header(&head, "content-length").map_or(0, |v| v.parse().unwrap_or(0));
-    while buf.len() < head_end + len {
-        let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk))
-            .await
-            .ok()?
-            .ok()?;
-        if n == 0 {
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
+#[allow(clippy::unused_async)] // kept async: every caller awaits it like the other stand-ins
+async fn token_server(reply: Option<Reply>) -> TokenServer {
+    TokenServer {
+        server: Server::start(reply.unwrap_or(Reply::Hang)),
     }
-    let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
-    Some((head, body))
 }
 
-fn json_reply(status: u16, body: &str) -> Vec<u8> {
+fn json_reply(status: u16, body: &str) -> Reply {
     response(status, &[("Content-Type", "application/json")], body)
 }
 
-fn token_reply() -> Vec<u8> {
+fn token_reply() -> Reply {
     json_reply(
         200,
         &format!(
