@@ -9,7 +9,7 @@ use claude_auth_tui::outcome::Status;
 use claude_auth_tui::tui::app::App;
 use claude_auth_tui::tui::effect::Effect;
 use claude_auth_tui::tui::fix_flow;
-use claude_auth_tui::tui::fix_flow::{Applied, CommandRun, UndoView, Undone};
+use claude_auth_tui::tui::fix_flow::{Applied, CommandRun, ReportError, UndoView, Undone};
 use claude_auth_tui::tui::modal::{Modal, Tone};
 use claude_auth_tui::tui::msg::Msg;
 use claude_auth_tui::tui::update::update;
@@ -724,7 +724,10 @@ fn s_saves_a_report_once_every_check_is_done() {
             "~/.claude-auth-tui/claude-auth-report-20261125T000000Z.md".into()
         )]
     );
-    update(&mut app, Msg::ReportSaved(Err("disk full".into())));
+    update(
+        &mut app,
+        Msg::ReportSaved(Err(ReportError::Io("disk full".into()))),
+    );
     assert_eq!(app.status.unwrap().tone, Tone::Problem);
 }
 

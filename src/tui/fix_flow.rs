@@ -16,7 +16,9 @@ use crate::tui::offers;
 
 // The results this flow consumes live with the messages that carry them; named here too, as
 // the flow's functions take them.
-pub use crate::tui::fix_results::{Applied, CommandRun, PlanView, UndoView, Undone};
+pub use crate::tui::fix_results::{
+    Applied, CommandRun, CommandStartError, PlanView, ReportError, UndoView, Undone,
+};
 
 /// `f`: one fix starts at once, several open the menu.
 pub fn open_fixes(app: &mut App) -> Vec<Effect> {
@@ -539,7 +541,7 @@ pub fn copy(app: &mut App) -> Vec<Effect> {
 }
 
 /// The report was written (or not).
-pub fn report_saved(app: &mut App, result: Result<String, String>) -> Vec<Effect> {
+pub fn report_saved(app: &mut App, result: Result<String, ReportError>) -> Vec<Effect> {
     app.status = Some(match result {
         Ok(path) => {
             let mut s = StatusLine::new(

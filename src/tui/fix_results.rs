@@ -52,8 +52,32 @@ pub struct UndoView {
 pub struct CommandRun {
     pub display: String,
     /// `Ok("exit status: 0")`, or why it could not start.
-    pub result: Result<String, String>,
+    pub result: Result<String, CommandStartError>,
     pub success: bool,
+}
+
+/// Why a fix's command did not run at all.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommandStartError {
+    /// The operating system refused to start it (not found, not executable).
+    #[error("{0}")]
+    Spawn(String),
+    /// The task running it was lost.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Why the Markdown report was not saved.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error("no check has finished yet")]
+    NothingToReport,
+    /// Creating the folder or writing the file failed (the message names which).
+    #[error("{0}")]
+    Io(String),
+    /// The task writing it was lost.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// A fix that was applied.

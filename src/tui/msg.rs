@@ -3,7 +3,7 @@
 use crate::fixes::FixError;
 use crate::outcome::CheckOutcome;
 use crate::tui::app::Header;
-use crate::tui::fix_results::{Applied, PlanView, UndoView, Undone};
+use crate::tui::fix_results::{Applied, PlanView, ReportError, UndoView, Undone};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::fmt;
 
@@ -67,7 +67,7 @@ pub enum Msg {
         result: Result<Undone, FixError>,
     },
     /// Where the report was saved, or why it was not.
-    ReportSaved(Result<String, String>),
+    ReportSaved(Result<String, ReportError>),
 }
 
 /// Pasted text. It may be an API key, so `Debug` shows only its length.

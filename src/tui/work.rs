@@ -9,7 +9,9 @@ use crate::ids::FixId;
 use crate::outcome::CheckOutcome;
 use crate::report::{Diagnosis, markdown};
 use crate::secret;
-use crate::tui::fix_results::{Applied, CommandRun, PlanView, UndoView, Undone};
+use crate::tui::fix_results::{
+    Applied, CommandRun, CommandStartError, PlanView, ReportError, UndoView, Undone,
+};
 use crate::tui::msg::Msg;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -373,12 +375,12 @@ pub async fn run_command(spec: CommandSpec, env: Arc<Environment>) -> CommandRun
         },
         Ok(Err(e)) => CommandRun {
             display,
-            result: Err(e.to_string()),
+            result: Err(CommandStartError::Spawn(e.to_string())),
             success: false,
         },
         Err(e) => CommandRun {
             display,
-            result: Err(format!("internal error: {e}")),
+            result: Err(CommandStartError::Internal(e.to_string())),
             success: false,
         },
     }
@@ -435,8 +437,8 @@ pub async fn save_report(
     outcomes: Vec<CheckOutcome>,
     view_label: Option<String>,
     home_env: Arc<Environment>,
-) -> Result<String, String> {
-    let ctx = ctx.ok_or_else(|| "no check has finished yet".to_string())?;
+) -> Result<String, ReportError> {
+    let ctx = ctx.ok_or(ReportError::NothingToReport)?;
     let helper_value = ctx
         .helper_run()
         .await
@@ -454,13 +456,14 @@ pub async fn save_report(
     let dir = crate::state::state_dir(&home_env);
     tokio::task::spawn_blocking(move || write_report(&dir, &text))
         .await
-        .map_err(|e| format!("internal error: {e}"))?
+        .map_err(|e| ReportError::Internal(e.to_string()))?
         .map(|path| home_env.display_path(&path))
 }
 
-fn write_report(dir: &Path, text: &str) -> Result<PathBuf, String> {
+fn write_report(dir: &Path, text: &str) -> Result<PathBuf, ReportError> {
     let shown = dir.display();
-    atomic::create_private_dir(dir).map_err(|e| format!("cannot create {shown}: {e}"))?;
+    atomic::create_private_dir(dir)
+        .map_err(|e| ReportError::Io(format!("cannot create {shown}: {e}")))?;
     let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
     let stamp = time::OffsetDateTime::now_utc()
         .format(&format)
@@ -472,6 +475,6 @@ fn write_report(dir: &Path, text: &str) -> Result<PathBuf, String> {
         n += 1;
     }
     atomic::write_atomic(&path, text.as_bytes(), atomic::SECRET_MODE, false)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        .map_err(|e| ReportError::Io(format!("cannot write {}: {e}", path.display())))?;
     Ok(path)
 }

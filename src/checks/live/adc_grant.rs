@@ -82,7 +82,7 @@ pub(super) enum Prepared {
     /// A service-account key whose `private_key` does not parse (why, without the key).
     BadKey {
         client_email: String,
-        why: String,
+        why: KeyError,
     },
 }
 
@@ -168,7 +168,7 @@ impl Exchange {
     }
 
     /// The form google-auth posts; `now` in Unix seconds (the JWT's `iat`).
-    pub(super) fn form(&self, now: u64) -> Result<Form, String> {
+    pub(super) fn form(&self, now: u64) -> Result<Form, KeyError> {
         let mut body = form_urlencoded::Serializer::new(String::new());
         match &self.grant {
             Grant::RefreshToken {
@@ -220,7 +220,7 @@ impl Exchange {
         kid: Option<&str>,
         key: &RsaKeyPair,
         now: u64,
-    ) -> Result<String, String> {
+    ) -> Result<String, KeyError> {
         let mut header = serde_json::json!({"alg": "RS256", "typ": "JWT"});
         if let Some(kid) = kid {
             header["kid"] = kid.into();
@@ -244,27 +244,41 @@ impl Exchange {
             input.as_bytes(),
             &mut sig,
         )
-        .map_err(|_| "the private key could not sign".to_string())?;
+        .map_err(|_| KeyError::CannotSign)?;
         Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
     }
 }
 
+/// Why the file's private key cannot be used. `Display` follows "the key …" and never holds
+/// the key.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub(super) enum KeyError {
+    #[error("it holds no PEM block (-----BEGIN …-----)")]
+    NoPemBlock,
+    #[error("its base64 does not decode")]
+    BadBase64,
+    #[error("it is a \"{0}\", not an RSA private key")]
+    NotRsa(String),
+    #[error("not a usable RSA key: {0}")]
+    Unusable(String),
+    #[error("the private key could not sign")]
+    CannotSign,
+}
+
 /// Parses a PEM private key: PKCS#8 (`PRIVATE KEY`, what Google issues) or PKCS#1
 /// (`RSA PRIVATE KEY`). The error names what is wrong, never the key.
-fn parse_key(pem: &str) -> Result<RsaKeyPair, String> {
+fn parse_key(pem: &str) -> Result<RsaKeyPair, KeyError> {
     // A key copied with its JSON escapes kept (`\n` as two characters) still decodes.
     let pem = pem.replace("\\n", "\n");
-    let (label, body) = pem_block(&pem).ok_or("it holds no PEM block (-----BEGIN …-----)")?;
+    let (label, body) = pem_block(&pem).ok_or(KeyError::NoPemBlock)?;
     let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-    let der = STANDARD
-        .decode(b64)
-        .map_err(|_| "its base64 does not decode".to_string())?;
+    let der = STANDARD.decode(b64).map_err(|_| KeyError::BadBase64)?;
     let parsed = match label {
         "PRIVATE KEY" => RsaKeyPair::from_pkcs8(&der),
         "RSA PRIVATE KEY" => RsaKeyPair::from_der(&der),
-        other => return Err(format!("it is a \"{other}\", not an RSA private key")),
+        other => return Err(KeyError::NotRsa(other.to_string())),
     };
-    parsed.map_err(|e| format!("not a usable RSA key: {e}"))
+    parsed.map_err(|e| KeyError::Unusable(e.to_string()))
 }
 
 /// The label and base64 body of the first PEM block.
@@ -290,15 +304,18 @@ mod tests {
         assert!(pem_block("-----BEGIN PRIVATE KEY-----\nQUJD\n").is_none());
         let e = parse_key("-----BEGIN PRIVATE KEY-----\nSECRETbody!!\n-----END PRIVATE KEY-----")
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(e.contains("base64") && !e.contains("SECRETbody"), "{e}");
         let e = parse_key("-----BEGIN PRIVATE KEY-----\nQUJDRA==\n-----END PRIVATE KEY-----")
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(e.starts_with("not a usable RSA key"), "{e}");
         let e = parse_key("-----BEGIN EC PRIVATE KEY-----\nQUJD\n-----END EC PRIVATE KEY-----")
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(e.contains("\"EC PRIVATE KEY\""), "{e}");
         assert!(parse_key("just text").is_err());
     }
