@@ -8,19 +8,8 @@ use claude_auth_tui::fixes::{self, FixInput};
 use claude_auth_tui::ids::FixId;
 use claude_auth_tui::sources::global_config::key_tail;
 use std::io::Write;
+use support::memory::peak_rss_kib;
 use support::*;
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
-}
 
 /// Writes a `~/.claude.json` of about `bytes` bytes of history, streamed to disk.
 fn write_big(path: &std::path::Path, bytes: usize, tail: &str) {
@@ -48,7 +37,7 @@ fn write_big(path: &std::path::Path, bytes: usize, tail: &str) {
 #[test]
 fn approve_key_memory_stays_flat_over_a_sixty_four_mb_file() {
     let Some(before) = peak_rss_kib() else {
-        eprintln!("skipped: no /proc/self/status here");
+        skipped("no /proc/self/status here");
         return;
     };
     let home = TempHome::new();

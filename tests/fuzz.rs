@@ -71,6 +71,7 @@ use serde_json::{Map, Value};
 use std::io::Read as _;
 use std::path::Path;
 use std::sync::Arc;
+use support::memory::peak_rss_kib;
 use support::strategies::{
     document_text, error_text, jsonish, jsonish_small, lossy, op, profile_line, raw_bytes,
 };
@@ -461,19 +462,6 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // 100 MB inputs: the real file-reading path refuses them by size, the classifier reads a
 // bounded part; peak memory stays bounded and every call returns.
-
-/// The process's peak resident set (`VmHWM`), in KiB.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
-}
 
 const HUNDRED_MB: u64 = 100 * 1024 * 1024;
 

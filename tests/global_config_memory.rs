@@ -5,6 +5,7 @@ mod support;
 
 use claude_auth_tui::sources::global_stream;
 use std::io::Read;
+use support::memory::peak_rss_kib;
 use support::skipped;
 
 /// One project entry of realistic shape.
@@ -51,18 +52,6 @@ impl Read for Generated {
         self.emitted += n;
         Ok(n)
     }
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
 }
 
 #[test]

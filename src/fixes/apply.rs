@@ -59,6 +59,28 @@ pub(super) fn injected(fault: Fault) -> FixError {
     FixError::Io(format!("fault injected ({fault:?})"))
 }
 
+/// The faults that strike once the journal entry is written, before any file is.
+pub(super) fn after_journal(
+    fault: Option<Fault>,
+    env: &Environment,
+    entry: &UndoEntry,
+) -> Result<(), FixError> {
+    match fault {
+        Some(Fault::AbortAfterBackup) => std::process::abort(),
+        Some(Fault::AfterBackup) => Err(fail(env, entry, 0, injected(Fault::AfterBackup))),
+        _ => Ok(()),
+    }
+}
+
+/// What happens before the rename of the first file's write, when a fault is injected there.
+pub(super) fn rename_hook(fault: Option<Fault>, first: bool) -> BeforeRename {
+    match fault {
+        Some(Fault::BeforeRename) if first => BeforeRename::Fail,
+        Some(Fault::AbortBeforeRename) if first => BeforeRename::Abort,
+        _ => BeforeRename::Proceed,
+    }
+}
+
 /// Applies a plan. Returns the journal entry that `undo_last` will use. A plan without file
 /// edits (a command, or a URL to open) changes nothing here and is not journaled: its entry has
 /// no files; run its command with [`super::run_command`].
@@ -157,19 +179,11 @@ fn apply_locked(plan: &FixPlan, env: &Environment) -> Result<UndoEntry, FixError
         keychain: None,
     };
     journal::append(env, &entry)?;
-    match fault {
-        Some(Fault::AbortAfterBackup) => std::process::abort(),
-        Some(Fault::AfterBackup) => return Err(fail(env, &entry, 0, injected(Fault::AfterBackup))),
-        _ => {}
-    }
+    after_journal(fault, env, &entry)?;
 
     // 4. The writes.
     for (i, (edit, file)) in plan.edits.iter().zip(&entry.files).enumerate() {
-        let hook = match fault {
-            Some(Fault::BeforeRename) if i == 0 => BeforeRename::Fail,
-            Some(Fault::AbortBeforeRename) if i == 0 => BeforeRename::Abort,
-            _ => BeforeRename::Proceed,
-        };
+        let hook = rename_hook(fault, i == 0);
         if let Err(e) = write_one(env, edit, file, hook) {
             return Err(fail(env, &entry, i, e));
         }

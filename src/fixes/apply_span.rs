@@ -3,8 +3,8 @@
 //! atomically, undoable), with every pass over the file streamed so memory stays flat.
 
 use super::FixError;
-use super::apply::{Fault, fail, injected, respects};
-use super::atomic::{self, BeforeRename, SECRET_MODE};
+use super::apply::{Fault, after_journal, fail, injected, rename_hook, respects};
+use super::atomic::{self, SECRET_MODE};
 use super::journal::{self, EntryStatus, JournalFile, UndoEntry};
 use super::span_edit::{self, SpanEdit, SplicedReader};
 use crate::env::Environment;
@@ -82,11 +82,7 @@ pub(super) fn apply_locked(
 
     // 3. Journal ahead of the write.
     journal::append(env, &entry)?;
-    match fault {
-        Some(Fault::AbortAfterBackup) => std::process::abort(),
-        Some(Fault::AfterBackup) => return Err(fail(env, &entry, 0, injected(Fault::AfterBackup))),
-        _ => {}
-    }
+    after_journal(fault, env, &entry)?;
 
     // 4. The write: checked once more right before (the CLI itself writes this file), then the
     //    edited stream from the backup into a temp file renamed over the original.
@@ -99,11 +95,7 @@ pub(super) fn apply_locked(
             )));
         }
     }
-    let hook = match fault {
-        Some(Fault::BeforeRename) => BeforeRename::Fail,
-        Some(Fault::AbortBeforeRename) => BeforeRename::Abort,
-        _ => BeforeRename::Proceed,
-    };
+    let hook = rename_hook(fault, true);
     let mut spliced = SplicedReader::new(open_backup()?, &edit.spans);
     if let Err(e) = atomic::write_atomic_from(&edit.path, &mut spliced, mode_after, hook) {
         let error = FixError::Io(format!("cannot write {shown}: {e}"));

@@ -7,11 +7,13 @@
 //! - `wizard`: builders of wizard states, messages and frames (`support::wizard::…`);
 //! - `pty`: the real binary in a pseudo-terminal read through a vt100 screen (`support::pty::…`);
 //! - `strategies`: proptest strategies (`support::strategies::…`);
-//! - `fix_cycle`: the life of a fix as the fix tests check it (`support::fix_cycle::…`).
+//! - `fix_cycle`: the life of a fix as the fix tests check it (`support::fix_cycle::…`);
+//! - `memory`: the test process's peak memory (`support::memory::…`).
 #![allow(dead_code)]
 
 pub mod fix_cycle;
 pub mod home;
+pub mod memory;
 pub mod pty;
 pub mod secrets;
 pub mod server;
