@@ -118,6 +118,7 @@ string_ids! {
         LoginNeedsBrowser = "login-needs-browser",
         OnboardingIncomplete = "onboarding-incomplete",
         VertexCredentialsRejected = "vertex-credentials-rejected",
+        CustomOauthUrlRejected = "custom-oauth-url-rejected",
     }
 }
 

@@ -34,6 +34,7 @@ pub fn run(ctx: &CheckCtx) -> CheckOutcome {
     }
     check_proxy(&mut out, ctx);
     check_tls(&mut out, ctx);
+    super::custom_oauth::check(&mut out, ctx);
 
     let default = if ep.is_custom() {
         format!(

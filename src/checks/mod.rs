@@ -8,6 +8,7 @@ pub mod cli_cache;
 pub mod cli_cross;
 pub mod cli_install;
 pub mod config_scope;
+pub mod custom_oauth;
 pub mod endpoint;
 pub mod helper;
 mod known_secrets;

@@ -36,6 +36,10 @@ pub(super) fn target(ctx: &CheckCtx, endpoint: &Endpoint, plan: &Plan) -> Option
     if let Some(url) = ctx.env.var(OAUTH_URL_OVERRIDE) {
         return reqwest::Url::parse(url.trim()).ok();
     }
+    // The CLI's own switch of OAuth host (FedStart): its login host, whatever the API host.
+    if let Some(url) = crate::checks::custom_oauth::CustomOauth::of(ctx).token_url() {
+        return reqwest::Url::parse(&url).ok();
+    }
     let api_is_default = reqwest::Url::parse(endpoint.base_url.trim())
         .is_ok_and(|u| u.host_str() == Some(DEFAULT_API_HOST));
     api_is_default
