@@ -8,6 +8,7 @@
 //! - `pty`: the real binary in a pseudo-terminal read through a vt100 screen (`support::pty::…`);
 //! - `strategies`: proptest strategies (`support::strategies::…`);
 //! - `fix_cycle`: the life of a fix as the fix tests check it (`support::fix_cycle::…`).
+#![allow(clippy::unwrap_used)] // support code for tests: a panic here fails the calling test
 #![allow(dead_code)]
 
 pub mod fix_cycle;
