@@ -9,8 +9,8 @@
 //! message when it cannot be installed; (f) (a) with a 100 MB `~/.claude.json`. Medians with min and max. Everything runs in a throwaway home with a cleared
 //! environment; nothing leaves 127.0.0.1. Targets are printed beside the figures, never asserted.
 
+// The stand-in server (tests/support/server.rs) unwraps: a panic fails the run.
 #![allow(clippy::unwrap_used)]
-// the stand-in server (tests/support) unwraps: a panic fails the run
 // Figures for display only: byte counts, ticks and durations far below 2^52, rounded on print.
 #![allow(
     clippy::cast_precision_loss,
