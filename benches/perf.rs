@@ -9,10 +9,20 @@
 //! message when it cannot be installed; (f) (a) with a 100 MB `~/.claude.json`. Medians with min and max. Everything runs in a throwaway home with a cleared
 //! environment; nothing leaves 127.0.0.1. Targets are printed beside the figures, never asserted.
 
+// The stand-in server (tests/support/server.rs) unwraps: a panic fails the run.
+#![allow(clippy::unwrap_used)]
+// Figures for display only: byte counts, ticks and durations far below 2^52, rounded on print.
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+
 #[path = "../tests/support/server.rs"]
 mod server;
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -40,7 +50,7 @@ fn main() {
     let mut rows: Vec<(String, Stats, String)> = Vec::new();
 
     let offline = time_runs(30, || {
-        run_check(&home_path, &["check", "--json", "--offline"], &[])
+        run_check(&home_path, &["check", "--json", "--offline"], &[]);
     });
     rows.push((
         "(a) check --json --offline".into(),
@@ -70,7 +80,7 @@ fn main() {
                 ("ANTHROPIC_API_KEY", FAKE_KEY),
                 ("ANTHROPIC_BASE_URL", &url),
             ],
-        )
+        );
     });
     rows.push((
         "(b) check --json, live on 127.0.0.1".into(),
@@ -247,13 +257,14 @@ fn big_global_config(rows: &mut Vec<(String, Stats, String)>) {
     text.push_str(&entry(i));
     // The shell's key was declined once: approve-key has something to move.
     let tail = &FAKE_KEY[FAKE_KEY.len() - 20..];
-    text.push_str(&format!(
+    let _ = write!(
+        text,
         "\n  }},\n  \"hasCompletedOnboarding\": true,\n  \"customApiKeyResponses\": {{\"approved\": [], \"rejected\": [\"{tail}\"]}},\n  \"primaryApiKey\": \"{FAKE_KEY}\"\n}}\n"
-    ));
+    );
     std::fs::write(home_path.join(".claude.json"), &text).expect("write");
     drop(text);
     let stats = time_runs(10, || {
-        run_check(&home_path, &["check", "--json", "--offline"], &[])
+        run_check(&home_path, &["check", "--json", "--offline"], &[]);
     });
     rows.push((
         "(f) check --json --offline, 100 MB ~/.claude.json".into(),
@@ -526,7 +537,7 @@ fn real_cli_rows(home: &Path, url: &str, stand_in_live: &Stats) -> Vec<(String, 
         "reference".into(),
     ));
     let cross = time_runs(10, || {
-        run_check(home, &["check", "--json", "--cross-check"], &live_vars)
+        run_check(home, &["check", "--json", "--cross-check"], &live_vars);
     });
     rows.push((
         "(r4) the same with --cross-check (starts `claude auth status`)".into(),

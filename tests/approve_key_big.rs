@@ -1,6 +1,7 @@
 //! approve-key on a `~/.claude.json` too big to hold (heavy users have tens of MB of project
 //! history there): planned and applied as a span edit, every other byte kept, backed up,
 //! journaled, undoable, and refused when the file changed in between.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -1,6 +1,7 @@
 //! approve-key's memory does not grow with `~/.claude.json` (alone in its own test binary, so
 //! that no other test's allocations move the peak it measures): plan, preview, apply and undo
 //! of a 64 MB file stay within a few MB of where they started.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! The real binary's `check` and `check --json`, run with a cleared environment in several temp
 //! homes. The JSON shape asserted here is the public contract (schema 1).
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -458,9 +458,9 @@ async fn login_without_inference_scope_is_ignored() {
 
 #[tokio::test]
 async fn world_readable_credentials() {
+    use std::os::unix::fs::PermissionsExt;
     let home = TempHome::new();
     let path = home.write_credentials(NOW_MS + 3_600_000);
-    use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let outcomes = diagnose(base(&home).build()).await;
     assert_finding(

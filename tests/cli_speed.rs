@@ -3,6 +3,7 @@
 //! `claude auth status` runs only for `--cross-check`. Every stand-in `claude` counts its runs
 //! in a file, so "not started" is a fact, not a timing.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

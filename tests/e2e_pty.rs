@@ -1,6 +1,7 @@
 //! End to end: the real binary in a pseudo-terminal, with a temp home and a cleared
 //! environment. A reader thread drains the terminal continuously into a vt100 screen.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -3,6 +3,7 @@
 //! alone and a top-level line is added after it; the profile is then run by the real shell to
 //! prove the new key is what the shell ends up with. The check reads profiles the same way.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! Fault injection through the real binary: hostile servers on 127.0.0.1 and hostile files. Each
 //! must end with a clear message, within the time limit, without a panic or a leak.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -1,5 +1,5 @@
 //! Environment faults through the real binary: HOME unset, empty, a file or missing; a home the
-//! fixes cannot write to; non-UTF-8 variables; CLAUDE_CONFIG_DIR that is a FIFO or a file; a
+//! fixes cannot write to; non-UTF-8 variables; `CLAUDE_CONFIG_DIR` that is a FIFO or a file; a
 //! credentials symlink loop; a settings file that is a directory; a 5 MB profile.
 //!
 //! Each run must finish (a 60 s wall-clock guard kills a hung child and fails the test; nothing
@@ -8,6 +8,7 @@
 //! itself), never against the real home.
 //!
 //! A test marked `#[ignore = "bug: …"]` fails today; its reason says what is wrong.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -1,6 +1,7 @@
 //! Fixes through the real binary under stress: two at once, a held lock, `kill -9` at random
 //! points, temp files left by killed runs, and state left by older versions. Every run has a
 //! temp home and a cleared environment; `--offline` keeps the key away from any network.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 
@@ -82,6 +83,7 @@ fn undo_all(home: &TempHome) -> usize {
 }
 
 /// Every `.claude-auth-tui-*.tmp` under `dir`, recursively.
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // the tool's own temp names, exactly
 fn temp_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -1,6 +1,7 @@
 //! Fixes respect the file and the home they write into: read-only and foreign-owned profiles
 //! are refused, hard links keep working, a symlinked credentials file comes back as a link, and
 //! nothing is written when HOME is not a real home folder.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

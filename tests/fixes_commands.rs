@@ -1,6 +1,7 @@
 //! The fixes that run commands (`relogin`, `open-console`), an apply really aborted in a child
 //! process, and the `fix` / `undo` commands (`fixes::cli`) against throwaway homes.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -53,6 +53,7 @@
 //! Two known bugs are tolerated by switches below (`FLOAT_ROUNDTRIP_BUG_OPEN`,
 //! `SPLIT_TOKEN_BUG_OPEN`) so the run can look for others; each names the ignored test that
 //! shows the bug. Set the switch to `false` once that test passes.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 
@@ -160,7 +161,7 @@ fn model(mut value: Value, ops: &[JsonOp]) -> Result<Value, ()> {
     Ok(value)
 }
 
-/// Set to `false` once `tests/faults_env.rs`'s `json_edit_fallback_keeps_every_number` passes (serde_json parses with
+/// Set to `false` once `tests/faults_env.rs`'s `json_edit_fallback_keeps_every_number` passes (`serde_json` parses with
 /// `float_roundtrip`): until then, a re-serialised document may move a float by one ULP, and
 /// the fuzz target tolerates exactly that so it can look for other faults.
 const FLOAT_ROUNDTRIP_BUG_OPEN: bool = false;
@@ -255,6 +256,7 @@ fn check_profile_line(line: &str, shell: ShellKind) -> Result<(), TestCaseError>
     Ok(())
 }
 
+#[allow(clippy::float_cmp)] // exact: no match scores exactly zero, not "about zero"
 fn check_classification(text: &str) -> Result<(), TestCaseError> {
     let c: Classification = classify::classify(text);
     prop_assert!((0.0..=1.0).contains(&c.confidence), "{}", c.confidence);

@@ -1,10 +1,12 @@
 //! A big `~/.claude.json` (tens of MB of project history) is normal: the CLI reads it, and so
 //! must the diagnosis, in one streaming pass whose memory does not grow with the file.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 
 use claude_auth_tui::sources::global_config::{GlobalConfig, GlobalState, KeyApproval, key_tail};
 use serde_json::Value;
+use std::fmt::Write as _;
 use support::*;
 
 /// One project entry of realistic shape (history, MCP servers, numbers).
@@ -27,18 +29,20 @@ fn big_config(mb: usize, cwd: &str) -> String {
         out.push_str(&project(i));
         out.push_str(",\n");
         if i == 500 {
-            out.push_str(&format!(
-                "    {}: {{\"hasTrustDialogAccepted\": true}},\n",
+            let _ = writeln!(
+                out,
+                "    {}: {{\"hasTrustDialogAccepted\": true}},",
                 serde_json::to_string(cwd).unwrap()
-            ));
+            );
         }
         i += 1;
     }
     out.push_str(&project(i));
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "\n  }},\n  \"hasCompletedOnboarding\": true,\n  \"oauthAccount\": {{\"emailAddress\": \"u@example.com\"}},\n  \"customApiKeyResponses\": {{\"approved\": [], \"rejected\": [\"{}\"]}},\n  \"primaryApiKey\": \"{FAKE_API_KEY}\"\n}}\n",
         key_tail(FAKE_OTHER_KEY)
-    ));
+    );
     out
 }
 

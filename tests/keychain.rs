@@ -1,5 +1,6 @@
-//! The macOS Keychain login, run on any platform: a MacOs `Environment` and a stand-in
+//! The macOS Keychain login, run on any platform: a `MacOs` `Environment` and a stand-in
 //! `security` on the temp PATH that keeps its "keychain" as files in a temp folder.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -46,7 +46,7 @@ struct Case {
     // The setup.
     api: Option<Reply>,
     tls: Tls,
-    /// ANTHROPIC_BASE_URL (`{url}` when there is a stand-in, unless said otherwise).
+    /// `ANTHROPIC_BASE_URL` (`{url}` when there is a stand-in, unless said otherwise).
     base: Option<String>,
     vars: Vec<(&'static str, String)>,
     /// Files written under the home folder.
@@ -117,7 +117,7 @@ impl Case {
 
     // The setup.
 
-    /// A plain stand-in answering `reply`; ANTHROPIC_BASE_URL points at it.
+    /// A plain stand-in answering `reply`; `ANTHROPIC_BASE_URL` points at it.
     fn api(mut self, reply: Reply) -> Self {
         self.api = Some(reply);
         self.base.get_or_insert_with(|| "{url}".into());
@@ -139,17 +139,17 @@ impl Case {
         self
     }
 
-    /// ANTHROPIC_API_KEY in this shell.
+    /// `ANTHROPIC_API_KEY` in this shell.
     fn key(self) -> Self {
         self.var("ANTHROPIC_API_KEY", FAKE_API_KEY)
     }
 
-    /// ANTHROPIC_AUTH_TOKEN in this shell.
+    /// `ANTHROPIC_AUTH_TOKEN` in this shell.
     fn auth_token(self) -> Self {
         self.var("ANTHROPIC_AUTH_TOKEN", FAKE_AUTH_TOKEN)
     }
 
-    /// CLAUDE_CODE_OAUTH_TOKEN in this shell.
+    /// `CLAUDE_CODE_OAUTH_TOKEN` in this shell.
     fn oauth_token(self) -> Self {
         self.var("CLAUDE_CODE_OAUTH_TOKEN", FAKE_OAUTH_TOKEN)
     }

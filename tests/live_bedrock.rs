@@ -1,5 +1,5 @@
-//! The Bedrock live check: one signed (SigV4) or bearer request to the endpoint in
-//! ANTHROPIC_BEDROCK_BASE_URL (a stand-in on 127.0.0.1 here), classified like the Anthropic one.
+//! The Bedrock live check: one signed (`SigV4`) or bearer request to the endpoint in
+//! `ANTHROPIC_BEDROCK_BASE_URL` (a stand-in on 127.0.0.1 here), classified like the Anthropic one.
 
 mod support;
 
@@ -197,7 +197,7 @@ async fn an_untrusted_folder_choosing_the_bedrock_endpoint_gets_no_credential() 
     assert!(f.summary.starts_with("not sent: "), "{}", f.summary);
 }
 
-/// Verified against the CLI: a set ANTHROPIC_API_KEY still goes out as `x-api-key` on the
+/// Verified against the CLI: a set `ANTHROPIC_API_KEY` still goes out as `x-api-key` on the
 /// Bedrock requests, so the probe sends it too and says so (masked).
 #[tokio::test]
 async fn a_stray_anthropic_key_goes_along_as_the_cli_sends_it() {

@@ -1,6 +1,6 @@
 //! The login host (where /login and token refresh go) is probed without a credential when an
 //! OAuth login is in play, and a blocked one is named `login-host-unreachable`. The host is
-//! always a stand-in on 127.0.0.1 (CLAUDE_AUTH_TUI_OAUTH_URL); no test reaches a real host.
+//! always a stand-in on 127.0.0.1 (`CLAUDE_AUTH_TUI_OAUTH_URL`); no test reaches a real host.
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! Several sessions on one login (a fake /proc), and logging in where no browser can open
 //! (SSH, containers, no display): the causes, and relogin's `claude setup-token` path.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -2,6 +2,7 @@
 //! token with a `primaryApiKey` sends both headers; a refused `CLAUDE_CODE_OAUTH_TOKEN` is
 //! followed by a retry with the stored login. Through the real binary against a stand-in API on
 //! 127.0.0.1 that answers by the credential it got.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -4,6 +4,7 @@
 //! Each run has a deadline: a hang (a FIFO waiting for a writer, /dev/zero read forever) fails
 //! the test instead of blocking it.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

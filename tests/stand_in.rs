@@ -1,5 +1,6 @@
 //! The shared stand-in server itself (`tests/support/server.rs`), with a raw client on
 //! 127.0.0.1: what it records, each kind of reply, and `settle`.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

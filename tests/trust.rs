@@ -1,6 +1,7 @@
 //! Workspace trust: nothing from a folder the user has not trusted runs, and no credential goes
 //! to an endpoint such a folder chose. Run through the real binary (`check`, `check --offline`,
 //! `report`, `fix export-key`) in temp homes, with a recording stand-in API on 127.0.0.1.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -248,6 +248,7 @@ async fn a_key_the_api_refuses_is_reported_and_nothing_is_planned() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // the name the tool makes, exactly
 async fn the_report_is_written_privately_to_the_tool_folder() {
     let (tmp, _) = zsh_home();
     let env = Arc::new(

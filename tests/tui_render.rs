@@ -1,5 +1,6 @@
 //! Rendered frames of the wizard on ratatui's `TestBackend`: snapshots at 80x24 and 120x40, the
 //! too-small message, colour rules, and no secret on screen from a real diagnosis.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 
@@ -12,6 +13,7 @@ use claude_auth_tui::tui::theme::Theme;
 use claude_auth_tui::tui::{summary, update, view};
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use support::wizard::{draw, finish, finished_key_not_exported, press, running, sized, text};
 use support::{FAKE_API_KEY, FAKE_OAUTH_TOKEN, FAKE_OTHER_KEY, TempHome, assert_no_leak};
@@ -490,7 +492,10 @@ fn the_confirm_screen_shows_the_diff_masked_and_coloured() {
 
 #[test]
 fn confirm_80x24_scrolls_a_long_plan() {
-    let preview: String = (0..40).map(|i| format!("+line {i}\n")).collect();
+    let mut preview = String::new();
+    for i in 0..40 {
+        let _ = writeln!(preview, "+line {i}");
+    }
     let view = PlanView {
         fix: FixId::ApproveKey,
         summary: "Approve the API key sk-ant-api03-…AbCd for interactive sessions.".into(),
@@ -844,7 +849,7 @@ fn text_with_reverse_marks(buffer: &Buffer) -> String {
                 && row[1..20]
                     .iter()
                     .any(|c| c.modifier.contains(Modifier::REVERSED));
-            let line: String = row.iter().map(|c| c.symbol()).collect();
+            let line: String = row.iter().map(ratatui::buffer::Cell::symbol).collect();
             format!("{}{line}", if reversed { ">" } else { " " })
         })
         .collect::<Vec<_>>()

@@ -8,7 +8,7 @@ use claude_auth_tui::classify::classify;
 use claude_auth_tui::fixes::{self};
 use claude_auth_tui::ids::{CauseId, CheckId, FixId};
 use claude_auth_tui::outcome::Status;
-use claude_auth_tui::tui::app::{App, CheckState, Ending, Focus, Header, StatusLine};
+use claude_auth_tui::tui::app::{App, CheckRow, CheckState, Ending, Focus, Header, StatusLine};
 use claude_auth_tui::tui::effect::Effect;
 use claude_auth_tui::tui::fix_flow;
 use claude_auth_tui::tui::fix_flow::Undone;
@@ -203,7 +203,7 @@ fn enter_reruns_the_selected_check_and_r_reruns_all() {
         effects.as_slice(),
         [Effect::RunChecks { checks, .. }] if checks.as_slice() == CheckId::ALL
     ));
-    assert!(app.rows.iter().all(|r| r.is_running()));
+    assert!(app.rows.iter().all(CheckRow::is_running));
 }
 
 #[test]

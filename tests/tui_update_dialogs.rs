@@ -96,9 +96,8 @@ fn f_with_one_fix_opens_it_and_with_several_a_menu() {
     );
     assert!(matches!(app.modal, Some(Modal::Working { .. })));
     // Esc stops waiting, and the late plan is dropped (and discarded in the runtime).
-    let op = match effects[0] {
-        Effect::PlanFix { op, .. } => op,
-        _ => unreachable!(),
+    let Effect::PlanFix { op, .. } = effects[0] else {
+        unreachable!()
     };
     assert_eq!(
         update(&mut app, key(KeyCode::Esc)),

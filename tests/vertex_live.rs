@@ -2,6 +2,7 @@
 //! file, as google-auth-library makes it, sent to the file's `token_uri` (a stand-in token
 //! endpoint on 127.0.0.1 here: Google is never contacted). A user login posts its refresh
 //! token; a service-account key signs a JWT that the stand-in verifies with the public key.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 
@@ -232,7 +233,7 @@ async fn a_server_echoing_the_refresh_token_is_scrubbed() {
     );
 }
 
-/// An RSA key made at run time (PKCS#8 PEM) and its public key (PKCS#1 RSAPublicKey DER), or
+/// An RSA key made at run time (PKCS#8 PEM) and its public key (PKCS#1 `RSAPublicKey` DER), or
 /// `None` without openssl.
 fn rsa_key() -> Option<&'static (String, Vec<u8>)> {
     static KEY: OnceLock<Option<(String, Vec<u8>)>> = OnceLock::new();

@@ -73,7 +73,7 @@ pub struct Header {
     pub method: Option<&'static str>,
     /// The masked value, when the secret is known without running anything.
     pub masked: Option<String>,
-    /// "ANTHROPIC_API_KEY from this shell's environment".
+    /// "`ANTHROPIC_API_KEY` from this shell's environment".
     pub source: String,
     pub endpoint: String,
     /// "default", or the variable that set it (with where it came from).

@@ -13,6 +13,7 @@ use crate::tui::app::{App, AppliedFix, StatusLine};
 use crate::tui::effect::Effect;
 use crate::tui::modal::{Confirm, Confirming, KeyInput, Message, Modal, SecretInput, Tone};
 use crate::tui::offers;
+use std::fmt::Write as _;
 
 // The results this flow consumes live with the messages that carry them; named here too, as
 // the flow's functions take them.
@@ -258,7 +259,7 @@ pub fn planned(app: &mut App, op: u64, result: Result<PlanView, FixError>) -> Ve
             let mut lines = vec![view.summary.clone()];
             lines.extend(view.notes.iter().cloned());
             let mut message = Message::new(fixes::title(view.fix), Tone::Info, lines);
-            message.copy = view.url.clone();
+            message.copy.clone_from(&view.url);
             app.modal = Some(Modal::Message(message));
             vec![Effect::DiscardPlan { op }]
         }
@@ -485,14 +486,11 @@ pub fn undone(app: &mut App, op: u64, result: Result<Undone, FixError>) -> Vec<E
     app.view_label.clone_from(&undone.view_label);
     let mut text = format!("✓ Undid {}", undone.fix);
     if !undone.restored.is_empty() {
-        text.push_str(&format!(": restored {}", undone.restored.join(", ")));
+        let _ = write!(text, ": restored {}", undone.restored.join(", "));
     }
     text.push('.');
     if !undone.unchanged.is_empty() {
-        text.push_str(&format!(
-            " {} already as before.",
-            undone.unchanged.join(", ")
-        ));
+        let _ = write!(text, " {} already as before.", undone.unchanged.join(", "));
     }
     app.status = Some(StatusLine::new(Tone::Success, text));
     rerun_everything(app)

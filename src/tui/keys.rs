@@ -643,8 +643,7 @@ pub fn bar_entries(app: &App, width: u16) -> Vec<(&'static str, &'static str)> {
             .iter()
             .enumerate()
             .min_by_key(|(i, (b, _))| (help(b), b.priority, std::cmp::Reverse(*i)))
-            .map(|(i, _)| i)
-            .unwrap_or(0);
+            .map_or(0, |(i, _)| i);
         entries.remove(lowest);
         if let Some((_, entry)) = entries.iter_mut().find(|(b, _)| help(b)) {
             entry.1 = MORE;

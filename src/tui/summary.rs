@@ -112,7 +112,7 @@ fn applied(app: &App, out: &mut String) {
     for fix in &app.applied {
         let mut line = format!("  {} ({})", fix.fix, fix.files.join(", "));
         if let Some(backup) = &fix.backup_dir {
-            line.push_str(&format!(", backup in {backup}"));
+            let _ = write!(line, ", backup in {backup}");
         }
         if fix.undone {
             line.push_str(", undone");

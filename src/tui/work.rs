@@ -193,7 +193,7 @@ pub async fn plan_fix(
     let _ = tx.send(Msg::FixPlanned { op, result });
 }
 
-/// The key a profile sets for ANTHROPIC_API_KEY, as the shell would read it.
+/// The key a profile sets for `ANTHROPIC_API_KEY`, as the shell would read it.
 enum ProfileKey {
     /// Set without `export`: the value, to write back with `export`.
     Unexported(String),
@@ -207,7 +207,7 @@ enum ProfileKey {
     None,
 }
 
-/// The last static line of a profile that sets ANTHROPIC_API_KEY.
+/// The last static line of a profile that sets `ANTHROPIC_API_KEY`.
 fn key_in_profile(env: &Environment) -> ProfileKey {
     let last = crate::sources::profiles::scan_all(env)
         .into_iter()

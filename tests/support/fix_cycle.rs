@@ -208,6 +208,7 @@ pub fn failure_paths(
 }
 
 /// No stray temp files next to a file.
+#[allow(clippy::unnecessary_debug_formatting)] // a stray name may hold odd bytes: shown escaped
 pub fn no_temp_files(dir: &Path) {
     for entry in fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name();

@@ -9,6 +9,7 @@
 //! - `strategies`: proptest strategies (`support::strategies::…`);
 //! - `fix_cycle`: the life of a fix as the fix tests check it (`support::fix_cycle::…`);
 //! - `memory`: the test process's peak memory (`support::memory::…`).
+#![allow(clippy::unwrap_used)] // support code for tests: a panic here fails the calling test
 #![allow(dead_code)]
 
 pub mod fix_cycle;

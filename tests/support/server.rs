@@ -8,6 +8,7 @@
 //! `tests/support`.
 #![allow(dead_code)]
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -297,7 +298,7 @@ impl Conn {
         }
     }
 
-    /// Flushes, says goodbye (TLS close_notify) and shuts the sending side.
+    /// Flushes, says goodbye (TLS `close_notify`) and shuts the sending side.
     fn finish(&mut self) {
         if let Self::Tls(s) = self {
             s.conn.send_close_notify();
@@ -343,7 +344,7 @@ pub fn http(status_line: &str, headers: &[(&str, &str)], body: &str) -> Vec<u8> 
         body.len()
     );
     for (k, v) in headers {
-        text.push_str(&format!("{k}: {v}\r\n"));
+        let _ = write!(text, "{k}: {v}\r\n");
     }
     text.push_str("Connection: close\r\n\r\n");
     text.push_str(body);
@@ -357,7 +358,7 @@ pub fn http_keep_alive(status_line: &str, headers: &[(&str, &str)], body: &str) 
         body.len()
     );
     for (k, v) in headers {
-        text.push_str(&format!("{k}: {v}\r\n"));
+        let _ = write!(text, "{k}: {v}\r\n");
     }
     text.push_str("\r\n");
     text.push_str(body);

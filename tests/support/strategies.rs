@@ -6,6 +6,7 @@ use super::secrets::ALL_FAKE_SECRETS;
 use claude_auth_tui::classify;
 use claude_auth_tui::fixes::json_edit::JsonOp;
 use proptest::prelude::*;
+use std::fmt::Write as _;
 
 /// Bytes decoded as the tool decodes files (lossy UTF-8, BOM and UTF-16 aware).
 pub fn lossy(bytes: &[u8]) -> String {
@@ -220,7 +221,7 @@ pub fn quote(text: &str, escape_all: bool) -> String {
     }
     let mut out = String::from("\"");
     for unit in text.encode_utf16() {
-        out.push_str(&format!("\\u{unit:04x}"));
+        let _ = write!(out, "\\u{unit:04x}");
     }
     out.push('"');
     out

@@ -16,6 +16,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use std::fmt::Write as _;
 
 // ---------------------------------------------------------------------------------------------
 // Outcomes.
@@ -235,7 +236,10 @@ pub fn confirm_state(scroll: u16, preview_lines: usize) -> App {
 
 /// A plan as the runtime would show it: `preview_lines` added lines in ~/.zshrc.
 pub fn plan_view(fix: FixId, preview_lines: usize) -> PlanView {
-    let preview: String = (0..preview_lines).map(|i| format!("+line {i}\n")).collect();
+    let mut preview = String::new();
+    for i in 0..preview_lines {
+        let _ = writeln!(preview, "+line {i}");
+    }
     PlanView {
         fix,
         summary: format!("Change something for {fix}."),
@@ -280,7 +284,11 @@ pub fn text(buffer: &Buffer) -> String {
     buffer
         .content()
         .chunks(width)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .map(|row| {
+            row.iter()
+                .map(ratatui::buffer::Cell::symbol)
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -20,7 +20,7 @@ use crate::secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::time::{Duration, Instant};
 
-/// The SigV4 service name of the Bedrock runtime.
+/// The `SigV4` service name of the Bedrock runtime.
 const SERVICE: &str = "bedrock";
 
 /// How the request is authenticated.

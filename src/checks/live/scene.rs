@@ -37,8 +37,7 @@ impl Scene<'_> {
     /// Whether the base URL's path ends in `/v1`.
     pub(super) fn base_ends_in_v1(&self) -> bool {
         reqwest::Url::parse(&self.endpoint.base_url)
-            .map(|u| u.path().trim_end_matches('/').ends_with("/v1"))
-            .unwrap_or(false)
+            .is_ok_and(|u| u.path().trim_end_matches('/').ends_with("/v1"))
     }
 
     pub(super) fn base_var(&self) -> String {

@@ -7,6 +7,7 @@
 //! `get-vanilla` test vector.
 
 use ring::{digest, hmac};
+use std::fmt::Write as _;
 
 /// Static AWS credentials.
 pub(super) struct AwsKeys<'a> {
@@ -35,10 +36,10 @@ pub(super) fn sign_get(
     }
     let signed: Vec<&str> = headers.iter().map(|(k, _)| *k).collect();
     let signed = signed.join(";");
-    let canonical_headers: String = headers
-        .iter()
-        .map(|(k, v)| format!("{k}:{}\n", v.trim()))
-        .collect();
+    let mut canonical_headers = String::new();
+    for (k, v) in &headers {
+        let _ = writeln!(canonical_headers, "{k}:{}", v.trim());
+    }
     let canonical = format!(
         "GET\n{}\n{}\n{canonical_headers}\n{signed}\n{}",
         canonical_uri(url.path()),
@@ -75,7 +76,11 @@ fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// The path, each segment URI-encoded (already-encoded `%XX` kept), `/` when empty.
@@ -110,7 +115,7 @@ fn encode(text: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

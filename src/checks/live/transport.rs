@@ -6,6 +6,7 @@ use crate::classify::Reading;
 use crate::http::{self, ErrorChain, ExtraCaState, HttpSetup, ProxySetting, TrustStore};
 use crate::ids::CauseId;
 use crate::outcome::{CheckOutcome, Status};
+use std::fmt::Write as _;
 
 /// Classifies a request that got no answer.
 pub(super) fn classify_error(
@@ -222,15 +223,17 @@ fn classify_tls(scene: &Scene<'_>, setup: &HttpSetup, tls: &rustls::Error, out: 
                 .to_string(),
         };
         if !setup.trust.choice.stores.contains(&TrustStore::System) {
-            advice.push_str(&format!(
+            let _ = write!(
+                advice,
                 "; the system store is not used ({}): a CA installed in the OS is not trusted",
                 setup.trust.choice.reason
-            ));
+            );
         } else if !setup.trust.choice.stores.contains(&TrustStore::Bundled) {
-            advice.push_str(&format!(
+            let _ = write!(
+                advice,
                 "; only the system store is used ({})",
                 setup.trust.choice.reason
-            ));
+            );
         }
     }
     let mut severity = Status::Fail;

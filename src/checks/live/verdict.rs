@@ -65,8 +65,7 @@ pub(super) fn classify(scene: &Scene<'_>, a: &Answer, out: &mut CheckOutcome) {
     let ms = a.latency_ms;
     let server_msg = a
         .error_message()
-        .map(|m| scene.scrub(m))
-        .unwrap_or_else(|| format!("HTTP {status}"));
+        .map_or_else(|| format!("HTTP {status}"), |m| scene.scrub(m));
 
     if matches!(status, 401 | 403) && a.should_retry.as_deref() != Some("false") {
         out.detail(

@@ -1,6 +1,6 @@
 //! Google Vertex AI: one OAuth token exchange with the application-default credentials file,
 //! as google-auth-library makes it before Claude Code's first model call (see [`adc_grant`]),
-//! POSTed to the file's `token_uri` (Google's by default). No model is called; an access token
+//! sent as a POST to the file's `token_uri` (Google's by default). No model is called; an access token
 //! proves Google accepts the file. A refused grant is `vertex-credentials-rejected`, with what
 //! to do for that kind of file. External accounts and impersonation are checked offline only.
 //!
@@ -23,7 +23,7 @@ use crate::secret;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// Runs the exchange, or `None` when CLAUDE_CODE_SKIP_VERTEX_AUTH is on (a gateway adds the
+/// Runs the exchange, or `None` when `CLAUDE_CODE_SKIP_VERTEX_AUTH` is on (a gateway adds the
 /// token; the caller says how to check by hand).
 pub(super) async fn run(ctx: &CheckCtx) -> Option<CheckOutcome> {
     let env = &ctx.env;
