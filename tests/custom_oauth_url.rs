@@ -1,6 +1,7 @@
 //! `CLAUDE_CODE_CUSTOM_OAUTH_URL`: the CLI accepts only a few OAuth hosts and stops with "…is not
 //! an approved endpoint." for any other; the endpoint check names that, and `explain` knows the
 //! text.
+#![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
 mod support;
 

@@ -1,6 +1,6 @@
 //! `CLAUDE_CODE_CUSTOM_OAUTH_URL`: moves logging in and token refresh to another OAuth host. The
 //! CLI accepts only a few hosts (read from 2.1.197's code: the list below, a trailing `/`
-//! dropped) and otherwise stops with "CLAUDE_CODE_CUSTOM_OAUTH_URL is not an approved
+//! dropped) and otherwise stops with "`CLAUDE_CODE_CUSTOM_OAUTH_URL` is not an approved
 //! endpoint." whenever it needs its OAuth configuration (login, refresh).
 
 use super::CheckCtx;
