@@ -7,8 +7,6 @@
 
 use super::super::CheckCtx;
 use super::answer::{self, Answer};
-use super::plan::{Header, Plan};
-use super::scene::Scene;
 use super::sigv4::{self, AwsKeys};
 use super::transport;
 use crate::classify::Reading;
@@ -199,25 +197,16 @@ pub(super) async fn run(ctx: &CheckCtx, endpoint: &Endpoint) -> Option<CheckOutc
         Ok(Ok(a)) => classify(&a, &cred, ctx, &scrub, &mut out),
         Ok(Err(err)) => {
             // No answer: the same transport reading as the Anthropic check.
-            let plan = Plan {
-                primary: cred.clone(),
-                x_api_key: None,
-                bearer: secrets.first().map(|s| Header {
-                    cred: cred.clone(),
-                    value: s.clone(),
-                }),
-                oauth_beta: false,
-            };
-            let scene = Scene {
-                env: &ctx.env,
+            transport::classify_provider_error(
                 ctx,
                 endpoint,
-                url: &url,
-                plan: &plan,
-                via: http::proxy_for(&ctx.env, url.as_str()),
-                timeout: ctx.opts.timeout,
-            };
-            transport::classify_error(&scene, &setup, &err, &mut out);
+                &url,
+                &setup,
+                &cred,
+                secrets.first(),
+                &err,
+                &mut out,
+            );
         }
         Err(_) => out.find(
             CauseId::EndpointUnreachable,

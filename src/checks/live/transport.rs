@@ -8,6 +8,40 @@ use crate::ids::CauseId;
 use crate::outcome::{CheckOutcome, Status};
 use std::fmt::Write as _;
 
+/// A provider's own request (Bedrock, Google's token endpoint) that got no answer, read as the
+/// Anthropic check reads one: `cred` was sent (as `secret`, when it has one) to `url`.
+#[allow(clippy::too_many_arguments)] // the whole scene of one request, each part distinct
+pub(super) fn classify_provider_error(
+    ctx: &crate::checks::CheckCtx,
+    endpoint: &crate::resolve::Endpoint,
+    url: &reqwest::Url,
+    setup: &HttpSetup,
+    cred: &crate::resolve::Credential,
+    secret: Option<&String>,
+    err: &reqwest::Error,
+    out: &mut CheckOutcome,
+) {
+    let plan = super::plan::Plan {
+        primary: cred.clone(),
+        x_api_key: None,
+        bearer: secret.map(|s| super::plan::Header {
+            cred: cred.clone(),
+            value: s.clone(),
+        }),
+        oauth_beta: false,
+    };
+    let scene = Scene {
+        env: &ctx.env,
+        ctx,
+        endpoint,
+        url,
+        plan: &plan,
+        via: http::proxy_for(&ctx.env, url.as_str()),
+        timeout: ctx.opts.timeout,
+    };
+    classify_error(&scene, setup, err, out);
+}
+
 /// Classifies a request that got no answer.
 pub(super) fn classify_error(
     scene: &Scene<'_>,

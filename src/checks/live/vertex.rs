@@ -9,8 +9,6 @@
 use super::super::CheckCtx;
 use super::adc_grant::{Exchange, Prepared};
 use super::answer::{self, Answer};
-use super::plan::{Header, Plan};
-use super::scene::Scene;
 use super::transport;
 use crate::checks::{adc, trust};
 use crate::classify::Reading;
@@ -228,25 +226,16 @@ async fn exchange_once(
                     Origin::Default
                 },
             };
-            let plan = Plan {
-                primary: cred.clone(),
-                x_api_key: None,
-                bearer: secrets.first().map(|s| Header {
-                    cred: cred.clone(),
-                    value: s.clone(),
-                }),
-                oauth_beta: false,
-            };
-            let scene = Scene {
-                env: &ctx.env,
+            transport::classify_provider_error(
                 ctx,
-                endpoint: &endpoint,
-                url: &url,
-                plan: &plan,
-                via: http::proxy_for(&ctx.env, url.as_str()),
-                timeout: ctx.opts.timeout,
-            };
-            transport::classify_error(&scene, &setup, &err, &mut out);
+                &endpoint,
+                &url,
+                &setup,
+                cred,
+                secrets.first(),
+                &err,
+                &mut out,
+            );
         }
         Err(_) => out.find(
             CauseId::EndpointUnreachable,
