@@ -95,7 +95,7 @@ async fn with_an_api_key_it_is_a_warning_and_an_approved_host_is_fine() {
 #[test]
 fn explain_knows_the_message() {
     let c = classify(
-        "$ claude\nError: CLAUDE_CODE_CUSTOM_OAUTH_URL is not an approved endpoint.\n    at Ns (file:///…/cli.js:1:2)",
+        "$ claude auth login\nLogin failed: CLAUDE_CODE_CUSTOM_OAUTH_URL is not an approved endpoint.\n$ echo $?\n1",
     );
     assert_eq!(c.cause, Some(CauseId::CustomOauthUrlRejected));
 }

@@ -1,7 +1,9 @@
 //! `CLAUDE_CODE_CUSTOM_OAUTH_URL`: moves logging in and token refresh to another OAuth host. The
 //! CLI accepts only a few hosts (read from 2.1.197's code: the list below, a trailing `/`
-//! dropped) and otherwise stops with "`CLAUDE_CODE_CUSTOM_OAUTH_URL` is not an approved
-//! endpoint." whenever it needs its OAuth configuration (login, refresh).
+//! dropped) and otherwise refuses whenever it needs its OAuth configuration. Run against
+//! 2.1.197: `claude auth login` prints "Login failed: `CLAUDE_CODE_CUSTOM_OAUTH_URL` is not an
+//! approved endpoint." (exit 1); an expired login cannot refresh and `claude -p` says "Not
+//! logged in · Please run /login".
 
 use super::CheckCtx;
 use crate::ids::CauseId;
@@ -83,9 +85,10 @@ pub fn check(out: &mut CheckOutcome, ctx: &CheckCtx) {
                 CauseId::CustomOauthUrlRejected,
                 status,
                 format!(
-                    "{VAR} is set to {}, which Claude Code does not accept: logging in and \
-                     refreshing stop with \"{VAR} is not an approved endpoint.\" Unset it (only \
-                     {} are accepted)",
+                    "{VAR} is set to {}, which Claude Code does not accept: `claude auth login` \
+                     fails with \"{VAR} is not an approved endpoint.\" and an expired login \
+                     cannot refresh (\"Not logged in · Please run /login\"). Unset it (only {} \
+                     are accepted)",
                     crate::http::redact_url(&value),
                     APPROVED.join(", ")
                 ),
