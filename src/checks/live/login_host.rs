@@ -21,8 +21,9 @@ pub const OAUTH_URL_OVERRIDE: &str = "CLAUDE_AUTH_TUI_OAUTH_URL";
 const DEFAULT_API_HOST: &str = "api.anthropic.com";
 
 /// The URL to probe, when the login host matters for this setup: an OAuth credential is sent,
-/// and the API check itself goes to the real Anthropic API (or the override names a host), so a
-/// check aimed at a local gateway or stand-in never makes a request to the internet.
+/// and the API check itself goes out to the network (the real Anthropic API, or a gateway such
+/// as a company's), or the override names a host. A check aimed at this machine or at a name
+/// that cannot be a real host never makes a request to the real login host.
 #[must_use]
 pub(super) fn target(ctx: &CheckCtx, endpoint: &Endpoint, plan: &Plan) -> Option<reqwest::Url> {
     let oauth = plan
@@ -40,12 +41,39 @@ pub(super) fn target(ctx: &CheckCtx, endpoint: &Endpoint, plan: &Plan) -> Option
     if let Some(url) = crate::checks::custom_oauth::CustomOauth::of(ctx).token_url() {
         return reqwest::Url::parse(&url).ok();
     }
-    let api_is_default = reqwest::Url::parse(endpoint.base_url.trim())
-        .is_ok_and(|u| u.host_str() == Some(DEFAULT_API_HOST));
-    api_is_default
+    goes_out(&endpoint.base_url)
         .then(|| reqwest::Url::parse(OAUTH_TOKEN_URL).ok())
         .flatten()
 }
+
+/// Whether requests to this API base URL leave the machine for a real host: the Anthropic API,
+/// or a gateway (a company's proxy, an IP address on the network). Not: this machine (a local
+/// proxy or a stand-in), a single-label name, or the names reserved for examples and tests
+/// (RFC 2606 and 6761), which no real gateway has.
+fn goes_out(base_url: &str) -> bool {
+    let Some(host) = reqwest::Url::parse(base_url.trim())
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+    else {
+        return false;
+    };
+    if let Ok(ip) = host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        return !ip.is_loopback() && !ip.is_unspecified();
+    }
+    let name = host.trim_end_matches('.');
+    if name == DEFAULT_API_HOST {
+        return true;
+    }
+    let reserved_tld = name
+        .rsplit('.')
+        .next()
+        .is_some_and(|tld| matches!(tld, "example" | "invalid" | "test" | "localhost" | "local"));
+    let reserved_domain = ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|d| name == *d || name.ends_with(&format!(".{d}")));
+    name.contains('.') && !reserved_tld && !reserved_domain
+}
+
 
 /// What the probe found.
 pub(super) enum Reach {
@@ -134,6 +162,40 @@ pub(super) fn report(url: &reqwest::Url, reach: Reach, out: &mut CheckOutcome) {
                     out.summary
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::goes_out;
+
+    #[test]
+    fn the_real_api_and_gateways_go_out_local_and_example_names_do_not() {
+        for out in [
+            "https://api.anthropic.com",
+            "https://API.anthropic.com./v1",
+            "https://llm-gateway.corp.acme.io",
+            "https://gw.corp.internal:8443",
+            "http://10.20.30.40:4000",
+            "https://[2001:db8::1]",
+        ] {
+            assert!(goes_out(out), "{out}");
+        }
+        for local in [
+            "http://127.0.0.1:9",
+            "http://[::1]:8080",
+            "http://localhost:4000",
+            "http://0.0.0.0:4000",
+            "https://gw.example",
+            "https://gateway.internal.example.com",
+            "http://api.example.invalid",
+            "http://gw.test",
+            "http://printer.local",
+            "https://gw",
+            "not a url",
+        ] {
+            assert!(!goes_out(local), "{local}");
         }
     }
 }
