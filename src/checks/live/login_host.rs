@@ -74,7 +74,6 @@ fn goes_out(base_url: &str) -> bool {
     name.contains('.') && !reserved_tld && !reserved_domain
 }
 
-
 /// What the probe found.
 pub(super) enum Reach {
     /// Some HTTP answer came back.
