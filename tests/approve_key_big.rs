@@ -195,3 +195,41 @@ fn an_interrupted_big_edit_loses_nothing() {
         assert!(leftovers.is_empty(), "{fault}: {leftovers:?}");
     }
 }
+
+/// The wizard shows and applies the span edit like any other: the file is listed, the preview
+/// says what changes, and applying goes through the same engine (journaled, undoable).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_wizard_shows_and_applies_a_big_file_edit() {
+    use claude_auth_tui::tui::work::{PendingPlan, apply_edits, plan_view};
+    use std::sync::Arc;
+    let home = TempHome::new();
+    let tail = key_tail(FAKE_API_KEY);
+    let original = document(&history(), &responses(&[], &[tail]));
+    let path = home.write(".claude.json", &original);
+    let env = Arc::new(home.env().var("ANTHROPIC_API_KEY", FAKE_API_KEY).build());
+    let plan = fixes::plan(FixId::ApproveKey, &env, &FixInput::default()).expect("a plan");
+
+    let view = plan_view(&plan, &env, None);
+    assert_eq!(view.files, ["~/.claude.json"]);
+    assert!(
+        view.preview
+            .contains("only its customApiKeyResponses changes"),
+        "{}",
+        view.preview
+    );
+    assert_no_leak(&format!("{view:?}"));
+
+    let pending = PendingPlan {
+        op: 1,
+        plan,
+        key: None,
+        var: None,
+        exported_in: None,
+    };
+    let applied = apply_edits(&pending, &env).await.expect("applied");
+    assert_eq!(applied.files, ["~/.claude.json"]);
+    assert!(!applied.entry_id.is_empty(), "journaled");
+    assert!(std::fs::read_to_string(&path).unwrap() != original);
+    fixes::undo_last(&env).expect("undone");
+    assert!(std::fs::read_to_string(&path).unwrap() == original);
+}
