@@ -8,7 +8,7 @@ mod excerpt;
 mod normalize;
 mod table;
 
-pub use table::{Reading, Signature, signature, signatures};
+pub use table::{Reading, Signature, signature, signatures, warm_up_in_background};
 
 use crate::ids::CauseId;
 use crate::secret;
@@ -195,7 +195,7 @@ fn candidates_for(norm: &Normalized) -> Vec<usize> {
             .filter(|&i| hays.iter().any(|h| table.signatures[i].regex.is_match(h)))
             .collect();
     }
-    let mut found: Vec<usize> = hays.iter().flat_map(|h| table.set.matches(h)).collect();
+    let mut found: Vec<usize> = hays.iter().flat_map(|h| table.set().matches(h)).collect();
     found.sort_unstable();
     found.dedup();
     found

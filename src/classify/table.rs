@@ -35,7 +35,8 @@ pub(super) struct Hint {
 pub(super) struct Table {
     pub(super) signatures: Vec<Signature>,
     /// All signature patterns at once: one pass finds which ones match at all.
-    pub(super) set: RegexSet,
+    /// Built on first use (only long pastes need it): as costly to build as every pattern.
+    set: OnceLock<RegexSet>,
     pub(super) hints: Vec<Hint>,
 }
 
@@ -103,14 +104,36 @@ pub(super) fn table() -> &'static Table {
                 causes: h.causes.into_iter().map(|a| (a.cause, a.weight)).collect(),
             })
             .collect();
-        let set = RegexSet::new(signatures.iter().map(|s| s.regex.as_str()))
-            .expect("the signature patterns compile one by one, so together too");
         Table {
             signatures,
-            set,
+            set: OnceLock::new(),
             hints,
         }
     })
+}
+
+impl Table {
+    /// All signature patterns at once, in file order.
+    pub(super) fn set(&self) -> &RegexSet {
+        self.set.get_or_init(|| {
+            RegexSet::new(self.signatures.iter().map(|s| s.regex.as_str()))
+                .expect("the signature patterns compile one by one, so together too")
+        })
+    }
+}
+
+/// Compiles the table on a thread of its own, if nobody has yet: compiling every pattern takes
+/// tens of milliseconds, which a caller about to wait on the network (the live check) can
+/// overlap with the round trip instead of adding after it.
+pub fn warm_up_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let _ = std::thread::Builder::new()
+            .name("signatures".into())
+            .spawn(|| {
+                table();
+            });
+    });
 }
 
 /// Every signature, in file order.
