@@ -8,7 +8,7 @@ mod excerpt;
 mod normalize;
 mod table;
 
-pub use table::{Reading, Signature, signature, signatures, warm_up_in_background};
+pub use table::{Reading, Signature, signature, signatures};
 
 use crate::ids::CauseId;
 use crate::secret;
@@ -93,7 +93,7 @@ pub fn classify(text: &str) -> Classification {
         .into_iter()
         .filter_map(|i| {
             let sig = &table.signatures[i];
-            let (form, hay, range) = norm.find(&sig.regex)?;
+            let (form, hay, range) = norm.find(sig.regex())?;
             let excerpt = excerpt(hay, range.clone(), &secrets);
             Some(Hit {
                 sig,
@@ -109,7 +109,7 @@ pub fn classify(text: &str) -> Classification {
             cause: None,
             confidence: 0.0,
             matched: None,
-            candidates: nearest(&norm, &table.hints, &secrets),
+            candidates: nearest(&norm, table.hints(), &secrets),
             signature: None,
         };
     }
@@ -192,7 +192,7 @@ fn candidates_for(norm: &Normalized) -> Vec<usize> {
         .collect();
     if norm.lines.len() < SET_THRESHOLD {
         return (0..table.signatures.len())
-            .filter(|&i| hays.iter().any(|h| table.signatures[i].regex.is_match(h)))
+            .filter(|&i| hays.iter().any(|h| table.signatures[i].regex().is_match(h)))
             .collect();
     }
     let mut found: Vec<usize> = hays.iter().flat_map(|h| table.set().matches(h)).collect();
@@ -258,7 +258,36 @@ mod tests {
                 assert_ne!(*cause, s.cause, "{}", s.id);
             }
         }
-        assert!(!table().hints.is_empty());
+        assert!(!table().hints().is_empty());
+    }
+
+    #[test]
+    fn both_engines_compile_every_pattern_and_read_every_example_alike() {
+        for s in signatures() {
+            // Compiling panics on a bad pattern, naming the signature.
+            let (full, lite) = (s.regex(), s.lite());
+            let norm = Normalized::new(&s.example);
+            let in_full = norm.forms().any(|h| full.is_match(h));
+            let in_lite = norm.forms().any(|h| lite.is_match(h));
+            assert!(in_full, "{}: its example does not match", s.id);
+            assert_eq!(
+                in_full, in_lite,
+                "{}: the engines disagree on its example",
+                s.id
+            );
+            assert!(Reading::of(&s.example).has(&s.id), "{}", s.id);
+            // And on every other signature's example (texts they must not confuse).
+            for other in signatures() {
+                let norm = Normalized::new(&other.example);
+                assert_eq!(
+                    norm.forms().any(|h| full.is_match(h)),
+                    norm.forms().any(|h| lite.is_match(h)),
+                    "{} on the example of {}",
+                    s.id,
+                    other.id
+                );
+            }
+        }
     }
 
     #[test]

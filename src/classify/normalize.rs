@@ -42,6 +42,11 @@ impl Normalized {
         self.lines.contains('\n').then_some(self.joined.as_str())
     }
 
+    /// The forms to match: with line breaks, then joined (when there were breaks).
+    pub(super) fn forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.lines.as_str()).chain(self.joined())
+    }
+
     /// The first match, preferring the form with line breaks: (form, its text, where).
     pub(super) fn find(&self, regex: &Regex) -> Option<(usize, &str, Range<usize>)> {
         std::iter::once(self.lines.as_str())

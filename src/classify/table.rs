@@ -1,5 +1,10 @@
-//! The signature table: `assets/signatures.json` compiled once, and what a short text reads
-//! as against it ([`Reading`], for the live check).
+//! The signature table: `assets/signatures.json`, and what a short text reads as against it
+//! ([`Reading`], for the live check).
+//!
+//! Each pattern is compiled when first needed, in one of two forms. The full `regex` engine
+//! serves `explain` on pastes of any size. A `regex-lite` form, which compiles all patterns in
+//! a few milliseconds instead of tens of them, reads the short answers of the live check,
+//! whose run would otherwise pay for compiling every pattern.
 
 use super::normalize::Normalized;
 use crate::ids::CauseId;
@@ -8,6 +13,8 @@ use serde::Deserialize;
 use std::sync::OnceLock;
 
 const SIGNATURES_JSON: &str = include_str!("../../assets/signatures.json");
+/// Texts up to this many bytes are read with `regex-lite` by [`Reading::of`].
+const LITE_LIMIT: usize = 16 * 1024;
 
 /// One known error text.
 #[derive(Debug)]
@@ -24,7 +31,27 @@ pub struct Signature {
     pub alternatives: Vec<(CauseId, f32)>,
     /// The source pattern, as written in the asset.
     pub pattern: String,
-    pub(super) regex: Regex,
+    regex: OnceLock<Regex>,
+    lite: OnceLock<regex_lite::Regex>,
+}
+
+impl Signature {
+    /// The pattern for the full engine (compiled on first use; every pattern is proven to
+    /// compile by a test).
+    pub(super) fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            compile(&self.pattern)
+                .unwrap_or_else(|e| panic!("signature {}: bad pattern: {e}", self.id))
+        })
+    }
+
+    /// The same pattern for `regex-lite`: quick to compile, for short texts.
+    pub(super) fn lite(&self) -> &regex_lite::Regex {
+        self.lite.get_or_init(|| {
+            regex_lite::Regex::new(&translate(&self.pattern))
+                .unwrap_or_else(|e| panic!("signature {}: bad pattern: {e}", self.id))
+        })
+    }
 }
 
 pub(super) struct Hint {
@@ -37,7 +64,8 @@ pub(super) struct Table {
     /// All signature patterns at once: one pass finds which ones match at all.
     /// Built on first use (only long pastes need it): as costly to build as every pattern.
     set: OnceLock<RegexSet>,
-    pub(super) hints: Vec<Hint>,
+    hints: OnceLock<Vec<Hint>>,
+    hint_specs: Vec<HintSpec>,
 }
 
 #[derive(Deserialize)]
@@ -80,8 +108,6 @@ pub(super) fn table() -> &'static Table {
             .signatures
             .into_iter()
             .map(|s| Signature {
-                regex: compile(&s.pattern)
-                    .unwrap_or_else(|e| panic!("signature {}: bad pattern: {e}", s.id)),
                 id: s.id,
                 cause: s.cause,
                 weight: s.weight,
@@ -93,21 +119,15 @@ pub(super) fn table() -> &'static Table {
                     .map(|a| (a.cause, a.weight))
                     .collect(),
                 pattern: s.pattern,
-            })
-            .collect();
-        let hints = file
-            .hints
-            .into_iter()
-            .map(|h| Hint {
-                regex: compile(&h.pattern)
-                    .unwrap_or_else(|e| panic!("hint {}: bad pattern: {e}", h.pattern)),
-                causes: h.causes.into_iter().map(|a| (a.cause, a.weight)).collect(),
+                regex: OnceLock::new(),
+                lite: OnceLock::new(),
             })
             .collect();
         Table {
             signatures,
             set: OnceLock::new(),
-            hints,
+            hints: OnceLock::new(),
+            hint_specs: file.hints,
         }
     })
 }
@@ -116,24 +136,24 @@ impl Table {
     /// All signature patterns at once, in file order.
     pub(super) fn set(&self) -> &RegexSet {
         self.set.get_or_init(|| {
-            RegexSet::new(self.signatures.iter().map(|s| s.regex.as_str()))
+            RegexSet::new(self.signatures.iter().map(|s| s.regex().as_str()))
                 .expect("the signature patterns compile one by one, so together too")
         })
     }
-}
 
-/// Compiles the table on a thread of its own, if nobody has yet: compiling every pattern takes
-/// tens of milliseconds, which a caller about to wait on the network (the live check) can
-/// overlap with the round trip instead of adding after it.
-pub fn warm_up_in_background() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        let _ = std::thread::Builder::new()
-            .name("signatures".into())
-            .spawn(|| {
-                table();
-            });
-    });
+    /// The keyword hints, compiled on first use.
+    pub(super) fn hints(&self) -> &[Hint] {
+        self.hints.get_or_init(|| {
+            self.hint_specs
+                .iter()
+                .map(|h| Hint {
+                    regex: compile(&h.pattern)
+                        .unwrap_or_else(|e| panic!("hint {}: bad pattern: {e}", h.pattern)),
+                    causes: h.causes.iter().map(|a| (a.cause, a.weight)).collect(),
+                })
+                .collect()
+        })
+    }
 }
 
 /// Every signature, in file order.
@@ -161,9 +181,18 @@ impl Reading {
     #[must_use]
     pub fn of(text: &str) -> Self {
         let norm = Normalized::new(text);
+        // Server answers and error chains are short: the quick-to-compile engine. A long text
+        // goes to the full one, whose matching time does not depend on the pattern.
+        let short = norm.lines.len() <= LITE_LIMIT;
         let mut hits: Vec<&'static Signature> = signatures()
             .iter()
-            .filter(|s| norm.find(&s.regex).is_some())
+            .filter(|s| {
+                if short {
+                    norm.forms().any(|hay| s.lite().is_match(hay))
+                } else {
+                    norm.find(s.regex()).is_some()
+                }
+            })
             .collect();
         hits.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         Self { hits }
@@ -199,6 +228,11 @@ impl Reading {
 /// whitespace or none (wrapped lines lose or keep it), `·` matches any separator the CLI's
 /// middle dot turns into when copied.
 pub(super) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    Regex::new(&translate(pattern))
+}
+
+/// The pattern as a regular expression for either engine (see [`compile`]).
+fn translate(pattern: &str) -> String {
     let mut out = String::from("(?is)");
     let mut in_class = false;
     let mut chars = pattern.chars();
@@ -235,5 +269,5 @@ pub(super) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
             _ => out.push(c),
         }
     }
-    Regex::new(&out)
+    out
 }

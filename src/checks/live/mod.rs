@@ -48,8 +48,6 @@ pub async fn run(ctx: &CheckCtx) -> CheckOutcome {
     if ctx.opts.offline {
         return CheckOutcome::skipped(CheckId::Live, "offline (--offline)");
     }
-    // The answer is read through the signature table: compiled while the request travels.
-    crate::classify::warm_up_in_background();
     if ctx.endpoint.provider == Provider::Bedrock
         && let Some(out) = bedrock::run(ctx, &ctx.endpoint).await
     {
