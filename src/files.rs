@@ -187,6 +187,15 @@ pub fn open_regular(path: &Path) -> Result<Option<OpenFile>, ReadError> {
     Ok(Some(OpenFile { file, meta }))
 }
 
+/// [`open_regular`] for a file that must exist (a backup, a file a fix streams): a missing one
+/// is an error too.
+pub fn open_existing(path: &Path) -> std::io::Result<fs::File> {
+    match open_regular(path)? {
+        Some(open) => Ok(open.file),
+        None => Err(std::io::ErrorKind::NotFound.into()),
+    }
+}
+
 /// The longest line read from standard input (a key, a yes/no answer).
 pub const MAX_LINE_BYTES: u64 = 64 * 1024;
 

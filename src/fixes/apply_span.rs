@@ -47,13 +47,11 @@ pub(super) fn apply_locked(
     // 2. What the file will hold, from the (verified) backup: its fingerprint goes in the
     //    journal before anything is written.
     let open_backup = || -> Result<BufReader<std::fs::File>, FixError> {
-        crate::files::open_regular(&backup)
-            .ok()
-            .flatten()
-            .map(|f| BufReader::new(f.file))
-            .ok_or_else(|| {
+        crate::files::open_existing(&backup)
+            .map(BufReader::new)
+            .map_err(|e| {
                 FixError::Io(format!(
-                    "cannot read back the backup {}",
+                    "cannot read back the backup {}: {e}",
                     env.display_path(&backup)
                 ))
             })

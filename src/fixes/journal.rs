@@ -287,11 +287,9 @@ pub(crate) fn stream_backup(
     original: &Path,
 ) -> Result<(PathBuf, u64, String), FixError> {
     let path = backup_name(dir, original);
-    let source = files::open_regular(original)
-        .map_err(std::io::Error::from)
-        .and_then(|f| f.ok_or_else(|| std::io::ErrorKind::NotFound.into()))
-        .map_err(|e| io_err("cannot read", original, env, &e))?;
-    let mut hashing = super::span_edit::HashingReader::new(std::io::BufReader::new(source.file));
+    let source =
+        files::open_existing(original).map_err(|e| io_err("cannot read", original, env, &e))?;
+    let mut hashing = super::span_edit::HashingReader::new(std::io::BufReader::new(source));
     atomic::write_atomic_from(
         &path,
         &mut hashing,
@@ -397,12 +395,9 @@ pub(crate) fn restore(env: &Environment, file: &JournalFile) -> Result<(), FixEr
                 }
             }
             let mode = file.mode_before.unwrap_or(SECRET_MODE);
-            let source = files::open_regular(backup)
-                .map_err(std::io::Error::from)
-                .and_then(|f| f.ok_or_else(|| std::io::ErrorKind::NotFound.into()))
+            let source = files::open_existing(backup)
                 .map_err(|e| io_err("cannot read the backup", backup, env, &e))?;
-            let mut checked =
-                super::span_edit::HashingReader::new(std::io::BufReader::new(source.file));
+            let mut checked = super::span_edit::HashingReader::new(std::io::BufReader::new(source));
             atomic::write_atomic_from(
                 &file.path,
                 &mut checked,

@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 use std::fmt;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::PathBuf;
 
 /// Files bigger than this are edited as spans; smaller ones are planned with their whole
@@ -179,13 +179,6 @@ impl<R: Read> Read for SplicedReader<'_, R> {
 /// Length and SHA-256 of the edited bytes, streamed from the original.
 pub fn after_fingerprint(source: impl Read, spans: &[Span]) -> io::Result<(u64, String)> {
     fingerprint(SplicedReader::new(source, spans))
-}
-
-/// Copies everything `reader` yields into `writer`, returning the length and SHA-256 of it.
-pub fn copy_hashed(reader: impl Read, writer: &mut impl Write) -> io::Result<(u64, String)> {
-    let mut hashing = HashingReader::new(reader);
-    io::copy(&mut hashing, writer)?;
-    hashing.finish()
 }
 
 #[cfg(test)]
